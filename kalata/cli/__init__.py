@@ -1,0 +1,76 @@
+"""The ``kalata`` command line.
+
+Text output is French, for people; ``--json`` gives the machine form, a stable contract.
+Each command group lives in its own module and registers itself with ``register(subparsers)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+
+from kalata.law.explain import LawError
+
+# Command modules, each exposing ``register(subparsers)``.
+COMMAND_MODULES = [
+    "kalata.cli.territory",
+    "kalata.cli.calendar",
+    "kalata.cli.outcome",
+    "kalata.cli.law",
+    "kalata.cli.admin",
+]
+
+
+class CliError(Exception):
+    """A user error: French message, exit status 2."""
+
+    def __init__(self, message: str, status: int = 2):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def print_json(data) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def setup_django() -> None:
+    """Configure Django for commands that use the database."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kalata.settings")
+    django.setup()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kalata",
+        description="Kalata — gestion des élections et des résultats (Loi n°02-007 modifiée).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
+    sub.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except LawError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    except CliError as exc:
+        print(f"Erreur : {exc.message}", file=sys.stderr)
+        return exc.status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

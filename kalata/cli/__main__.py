@@ -1,0 +1,5 @@
+import sys
+
+from kalata.cli import main
+
+sys.exit(main())

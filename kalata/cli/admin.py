@@ -1,0 +1,42 @@
+"""Administrative commands: ``kalata manage …`` (Django), ``kalata migrate``, ``kalata demo``."""
+
+from __future__ import annotations
+
+from kalata.cli import setup_django
+
+
+def register(sub) -> None:
+    p = sub.add_parser("manage", help="commandes Django (manage.py)", add_help=False)
+    p.add_argument("rest", nargs="*")
+    p.set_defaults(func=_manage)
+
+    p = sub.add_parser("migrate", help="crée ou met à jour la base de données")
+    p.set_defaults(func=_migrate)
+
+    p = sub.add_parser("demo", help="la démonstration : territoire, calendrier, répartition")
+    p.set_defaults(func=_demo)
+
+
+def _manage(args) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kalata manage", *args.rest])
+    return 0
+
+
+def _migrate(args) -> int:
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    print("Base de données à jour.")
+    return 0
+
+
+def _demo(args) -> int:
+    from kalata.demo import run_demo
+
+    return run_demo()

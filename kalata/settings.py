@@ -1,0 +1,92 @@
+"""Django settings for Kalata, read from the environment.
+
+- ``KALATA_DATA_DIR``: folder for the SQLite file and uploads (default: ``./data``).
+- ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/kalata``; default SQLite in the data folder.
+- ``KALATA_SECRET_KEY``: required when ``KALATA_DEBUG`` is off.
+- ``KALATA_DEBUG``: ``1`` for development (default ``1`` outside production).
+- ``KALATA_ALLOWED_HOSTS``: comma-separated host names.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("KALATA_DATA_DIR", Path.cwd() / "data")).resolve()
+
+DEBUG = os.environ.get("KALATA_DEBUG", "1") == "1"
+SECRET_KEY = os.environ.get("KALATA_SECRET_KEY") or (
+    "kalata-development-only-key-never-in-production" if DEBUG else ""
+)
+if not SECRET_KEY:
+    raise RuntimeError("KALATA_SECRET_KEY doit être défini en production / must be set")
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("KALATA_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "kalata.territory",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "kalata.urls"
+WSGI_APPLICATION = "kalata.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return dj_database_url.parse(url, conn_max_age=60)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(DATA_DIR / "kalata.sqlite3"),
+        "OPTIONS": {"timeout": 30},
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+TIME_ZONE = "Africa/Bamako"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
