@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-pg lint bench install clean
+.PHONY: demo test install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,9 @@ demo: $(STAMP)
 
 ## make test — ruff, then pytest (SQLite unless DATABASE_URL points elsewhere)
 test: $(STAMP)
-	$(BIN)/ruff check kalata tests bench
-	$(BIN)/ruff format --check kalata tests bench
+	$(BIN)/ruff check kalata tests
+	$(BIN)/ruff format --check kalata tests
 	$(BIN)/pytest -q -p no:cacheprovider
-
-bench: $(STAMP)
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

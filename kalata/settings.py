@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "kalata.territory",
+    "kalata.audit",
 ]
 
 MIDDLEWARE = [

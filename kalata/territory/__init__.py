@@ -1,0 +1,1 @@
+"""Mali's territory: regions, cercles, the District of Bamako, the 703 communes, missions abroad."""
