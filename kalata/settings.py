@@ -75,7 +75,13 @@ def _database() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "kalata.sqlite3"),
-        "OPTIONS": {"timeout": 30},
+        "OPTIONS": {
+            "timeout": 30,
+            # Writers take the lock at BEGIN (no "database is locked" on upgrade); WAL lets the
+            # public pages read while clerks write.
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
     }
 
 
