@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "kalata.territory",
     "kalata.audit",
+    "kalata.elections",
+    "kalata.results",
 ]
 
 MIDDLEWARE = [

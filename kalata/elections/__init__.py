@@ -1,0 +1,1 @@
+"""Elections, rounds, contests (constituencies), candidates and lists, polling stations."""

@@ -1,0 +1,1 @@
+"""Polling-station minutes (double entry), centralisation, outcomes and proclamations."""
