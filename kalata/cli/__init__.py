@@ -20,6 +20,8 @@ COMMAND_MODULES = [
     "kalata.cli.outcome",
     "kalata.cli.law",
     "kalata.cli.audit",
+    "kalata.cli.election",
+    "kalata.cli.results",
     "kalata.cli.admin",
 ]
 
@@ -77,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"Erreur : {exc.message}", file=sys.stderr)
         return exc.status
+    except BrokenPipeError:  # output piped into a command that stopped reading (head …)
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
