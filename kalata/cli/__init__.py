@@ -26,6 +26,32 @@ COMMAND_MODULES = [
 ]
 
 
+# argparse's own messages, in French (French first for everything a user reads).
+_ARGPARSE_FR = {
+    "usage: ": "usage : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "affiche cette aide et quitte",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "choix invalide : %(value)r (valeurs possibles : %(choices)s)"
+    ),
+    "expected one argument": "une valeur est attendue",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
+}
+
+
+def _argparse_fr(message: str) -> str:
+    return _ARGPARSE_FR.get(message, message)
+
+
+argparse._ = _argparse_fr  # argparse looks its messages up through this module-level name
+
+
 class CliError(Exception):
     """A user error: French message, exit status 2."""
 
