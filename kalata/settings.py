@@ -1,7 +1,7 @@
 """Django settings for Kalata, read from the environment.
 
 - ``KALATA_DATA_DIR``: folder for the SQLite file and uploads (default: ``./data``).
-- ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/kalata``; default SQLite in the data folder.
+- ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/kalata``; default: SQLite in DATA_DIR.
 - ``KALATA_SECRET_KEY``: required when ``KALATA_DEBUG`` is off.
 - ``KALATA_DEBUG``: ``1`` for development (default ``1`` outside production).
 - ``KALATA_ALLOWED_HOSTS``: comma-separated host names.
@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kalata.audit",
     "kalata.elections",
     "kalata.results",
+    "kalata.accounts",
 ]
 
 MIDDLEWARE = [
