@@ -1,0 +1,1 @@
+"""People, roles scoped to a territory or an election, and authorization."""
