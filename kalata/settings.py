@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+AUTHENTICATION_BACKENDS = ["kalata.accounts.backends.ThrottledModelBackend"]
+
 ROOT_URLCONF = "kalata.urls"
 WSGI_APPLICATION = "kalata.wsgi.application"
 

@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "kalata.cli.audit",
     "kalata.cli.election",
     "kalata.cli.results",
+    "kalata.cli.accounts",
     "kalata.cli.admin",
 ]
 

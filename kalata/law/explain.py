@@ -28,7 +28,9 @@ class Step:
         return f"{self.text} (art. {', '.join(self.articles)})"
 
 
-@dataclass(frozen=True)
+# Not frozen: the interpreter and test tools set attributes on exceptions (__traceback__,
+# __notes__), which a frozen dataclass would refuse.
+@dataclass(eq=False)
 class LawError(Exception):
     """An error a user can cause: a code, a French message, the articles and the field."""
 

@@ -6,3 +6,10 @@ class ResultsConfig(AppConfig):
     label = "results"
     verbose_name = "Résultats"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Audited models (tally sheets, acknowledgements, corrections) and the results app's own
+        # audit event types, registered on import of the data-entry services.
+        from kalata.results import entry
+
+        entry.register_audit()

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_admin_lists_events_but_offers_no_add_change_or_delete(client):
-    event = record(events.TALLY_FIRST_ENTRY, "awa", ("results.tallysheet", "BV-7"), None, {})
+    event = record(events.TALLY_FIRST_ENTRY, "awa", ("scratch.minutes", "BV-7"), None, {})
     admin = User.objects.create_superuser("admin", password="x")
     client.force_login(admin)
     listing = client.get("/admin/audit/auditevent/")

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def event():
-    return record(events.TALLY_FIRST_ENTRY, "awa", ("results.tallysheet", "BV-1"), None, {"v": 1})
+    return record(events.TALLY_FIRST_ENTRY, "awa", ("scratch.minutes", "BV-1"), None, {"v": 1})
 
 
 def test_saving_an_existing_event_is_refused(event):

@@ -25,11 +25,11 @@ KALATA = str(Path(sys.executable).with_name("kalata"))
 def three_events():
     return [
         record(events.TERRITORY_LOADED, None, None, None, {"communes": 703}),
-        record(events.TALLY_FIRST_ENTRY, "awa", ("results.tallysheet", "BV-1"), None, {"v": 1}),
+        record(events.TALLY_FIRST_ENTRY, "awa", ("scratch.minutes", "BV-1"), None, {"v": 1}),
         record(
             events.TALLY_CORRECTED,
             "president",
-            ("results.tallysheet", "BV-1"),
+            ("scratch.minutes", "BV-1"),
             {"v": 1},
             {"v": 2},
             reason="Erreur de report sur le procès-verbal",
@@ -94,7 +94,7 @@ def test_log_lists_latest_events_first_with_limit_and_type(three_events, capsys)
     assert main(["audit", "log", "--json", "--type", "tally.first_entry"]) == 0
     [event] = json.loads(capsys.readouterr().out)
     assert event["seq"] == 2
-    assert event["object"] == {"model": "results.tallysheet", "key": "BV-1"}
+    assert event["object"] == {"model": "scratch.minutes", "key": "BV-1"}
     assert event["after"] == {"v": 1}
     assert event["hash"] == three_events[1].hash
 
@@ -144,7 +144,7 @@ def test_the_installed_command_catches_tampering_in_a_sqlite_database(tmp_path):
         "from kalata.audit.services import record\n"
         "with transaction.atomic():\n"
         "    for n in range(3):\n"
-        "        record('tally.first_entry', 'awa', ('results.tallysheet', n), None, {'v': n})\n"
+        "        record('tally.first_entry', 'awa', ('scratch.minutes', n), None, {'v': n})\n"
     )
     wrote = subprocess.run(
         [sys.executable, "-c", write],

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_first_event_chains_from_genesis_and_each_next_from_the_one_before():
     first = record(events.TERRITORY_LOADED, None, None, None, {"communes": 703})
     second = record(events.ELECTION_CREATED, "admin", ("election.election", "PRES-2007"), None, {})
-    third = record("tally.first_entry", "awa", ("results.tallysheet", "BV-0001"), None, {"a": 1})
+    third = record("tally.first_entry", "awa", ("scratch.minutes", "BV-0001"), None, {"a": 1})
     assert [first.seq, second.seq, third.seq] == [1, 2, 3]
     assert first.prev_hash == GENESIS_HASH
     assert second.prev_hash == first.hash
@@ -63,13 +63,13 @@ def test_timestamp_is_now_in_utc_unless_given():
 
 def test_corrections_and_rulings_need_a_reason():
     with pytest.raises(AuditError, match="motif est obligatoire"):
-        record(events.TALLY_CORRECTED, "president", ("results.tallysheet", "BV-1"), {}, {})
+        record(events.TALLY_CORRECTED, "president", ("scratch.minutes", "BV-1"), {}, {})
     with pytest.raises(AuditError, match="motif est obligatoire"):
-        record(events.COURT_ANNULMENT, "cour", ("results.tallysheet", "BV-1"), {}, {}, reason=" ")
+        record(events.COURT_ANNULMENT, "cour", ("scratch.minutes", "BV-1"), {}, {}, reason=" ")
     event = record(
         events.COURT_ANNULMENT,
         "cour",
-        ("results.tallysheet", "BV-1"),
+        ("scratch.minutes", "BV-1"),
         {"annulled": False},
         {"annulled": True},
         reason="Bourrage d'urnes constaté (arrêt de la Cour constitutionnelle)",
@@ -157,7 +157,7 @@ def test_many_sequential_appends_stay_gapless_and_verify():
     for i in range(200):
         with transaction.atomic():
             record(
-                events.TALLY_FIRST_ENTRY, f"agent{i % 7}", ("results.tallysheet", i), None, {"i": i}
+                events.TALLY_FIRST_ENTRY, f"agent{i % 7}", ("scratch.minutes", i), None, {"i": i}
             )
     seqs = list(AuditEvent.objects.values_list("seq", flat=True))
     assert seqs == list(range(1, 201))

@@ -1,0 +1,1126 @@
+"""Centralisation of the polling-station minutes, at every level, and the outcome of each contest.
+
+The centralisation commissions total the results "dès la clôture du scrutin et au fur et à
+mesure de l'arrivée des procès-verbaux" (Art. 141 presidential, Art. 149 legislative, Art. 187
+communal; for the referendum the Ministry centralises, Art. 17, and the minutes go to the
+Constitutional Court, Art. 87). Here the results are *recomputed* from the definitive,
+non-annulled polling-station minutes whenever they are asked for: nothing is stored, so nothing
+can drift from the minutes.
+
+Levels (``LEVELS``), for each contest of a round:
+
+* ``station`` — one polling station's minutes (drill-down only: ``station_results``);
+* ``commune`` — a commune, or a diplomatic mission (embassy or consulate, Art. 141);
+* ``cercle`` — the centralisation commission: a cercle, the District of Bamako (its communes have
+  no cercle), or a mission (Art. 141, 149, 187);
+* ``region`` — a region, the District of Bamako counted as its own region-level unit, and
+  "Maliens de l'extérieur" (``EXT``) grouping the missions (display only: the law centralises at
+  the cercle/District level);
+* ``nation`` — the whole contest (``ML``). For a presidential election or a referendum it is the
+  national constituency (Art. 125, 140); for a legislative or communal contest it is the total of
+  that constituency (it only holds that constituency's stations).
+
+For each unit: registered electors *from the minutes*, voters, null ballots, valid votes, votes
+per selection, turnout and shares as exact ``Fraction`` (display strings half-up, two decimals),
+and the progress: sheets expected / received (at least one entry) / definitive / blocked /
+annulled / pending, registered electors expected (from the stations) and annulled.
+
+Speed: the database does the heavy work in two ``GROUP BY`` queries at commune/mission level
+(sheet totals and progress; ``SheetVote`` sums), then communes are rolled up to cercles, regions
+and the nation in Python with plain integers. There is no per-sheet Python loop; the station level
+is a separate plain query (``station_results``) asked for on demand.
+
+Outcomes come from the law engine (``kalata.law.outcomes``, ``kalata.law.seats``); nothing of
+the rules is re-implemented here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from kalata.elections.models import Contest, Election, ListMember, Round, Selection
+from kalata.law.explain import LawError, Step, fr_int, fr_percent, percent, round_half_up
+from kalata.law.outcomes import (
+    Contestant,
+    legislative_first_round,
+    legislative_second_round,
+    presidential_first_round,
+    presidential_second_round,
+    referendum_outcome,
+)
+from kalata.law.seats import CandidateList, ListCandidate, allocate_communal_seats
+from kalata.results.models import Annulment, SheetVote, TallySheet
+from kalata.territory.models import Commune, Mission, Region
+
+__all__ = [
+    "LEVELS",
+    "ROLLUP_LEVELS",
+    "NATION_CODE",
+    "ABROAD_CODE",
+    "ARTICLES",
+    "articles_for",
+    "AnnulmentInfo",
+    "Progress",
+    "UnitResult",
+    "SelectionInfo",
+    "ContestOutcome",
+    "ContestResults",
+    "RoundResults",
+    "get_round",
+    "scope_contests_q",
+    "tabulate",
+    "station_results",
+    "second_round_candidates",
+]
+
+STATION, COMMUNE, CERCLE, REGION, NATION = "station", "commune", "cercle", "region", "nation"
+LEVELS = (NATION, REGION, CERCLE, COMMUNE, STATION)
+ROLLUP_LEVELS = (NATION, REGION, CERCLE, COMMUNE)
+
+NATION_CODE, NATION_NAME = "ML", "Mali"
+ABROAD_CODE, ABROAD_NAME = "EXT", "Maliens de l'extérieur"
+
+MAX_READS = 3  # reads of the two GROUP BY queries before reporting unbalanced units
+
+DEFINITIVE = TallySheet.Status.DEFINITIVE.value
+BLOCKED = TallySheet.Status.BLOCKED.value
+EXPECTED = TallySheet.Status.EXPECTED.value
+
+# The articles of each step, by kind of election.
+#   centralisation: who totals the minutes as they arrive;
+#   provisional / final: who proclaims; annulment: who may annul.
+# Referendum: the law names no centralisation commission for it; the Ministry centralises and
+# proclaims the provisional results of referendums (Art. 17) and the minutes go to the
+# Constitutional Court (Art. 87), which proclaims the final results (Constitution, art. 86).
+ARTICLES: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        Election.Kind.PRESIDENTIAL: {
+            "centralisation": ("141",),
+            "provisional": ("17", "141"),
+            "final": ("142",),
+            "annulment": ("142",),
+        },
+        Election.Kind.LEGISLATIVE: {
+            "centralisation": ("149",),
+            "provisional": ("17", "149"),
+            "final": ("150",),
+            "annulment": ("150",),
+        },
+        Election.Kind.REFERENDUM: {
+            "centralisation": ("17", "87"),
+            "provisional": ("17",),
+            "final": ("87",),
+            "annulment": ("87",),
+        },
+        Election.Kind.COMMUNAL: {
+            "centralisation": ("187",),
+            "provisional": ("187",),
+            "final": ("188",),
+            "annulment": ("188",),
+        },
+        Election.Kind.NATIONAL_COUNCILLORS: {
+            "centralisation": ("174",),
+            "provisional": ("174",),
+            "final": ("175",),
+            "annulment": ("175",),
+        },
+    }
+)
+
+
+def articles_for(kind: str, what: str) -> tuple[str, ...]:
+    return ARTICLES.get(kind, ARTICLES[Election.Kind.PRESIDENTIAL])[what]
+
+
+# --------------------------------------------------------------------------------------------
+# Immutable result values
+
+
+@dataclass(frozen=True)
+class AnnulmentInfo:
+    """An annulment pronounced by the Court or the judge (Art. 150, 188), as shown in results."""
+
+    id: int
+    scope: str
+    target: str
+    contest: str
+    reason: str
+    reference: str
+    by: str
+    at: str
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "scope": self.scope,
+            "target": self.target,
+            "contest": self.contest,
+            "reason": self.reason,
+            "reference": self.reference,
+            "by": self.by,
+            "at": self.at,
+        }
+
+    def describe_fr(self) -> str:
+        what = {"station": "bureau", "commune": "commune", "contest": "circonscription"}
+        return (
+            f"{what.get(self.scope, self.scope)} {self.target} annulé(e) — {self.reason} "
+            f"({self.reference})"
+        )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far the centralisation has gone in a unit: always "received / expected"."""
+
+    sheets_expected: int = 0
+    sheets_received: int = 0
+    sheets_definitive: int = 0
+    sheets_blocked: int = 0
+    sheets_annulled: int = 0
+    registered_expected: int = 0
+    registered_annulled: int = 0
+
+    @property
+    def sheets_pending(self) -> int:
+        """Sheets still awaited: neither definitive nor annulled (received or not)."""
+        return self.sheets_expected - self.sheets_definitive - self.sheets_annulled
+
+    @property
+    def complete(self) -> bool:
+        return self.sheets_pending == 0
+
+    @property
+    def counted(self) -> Fraction:
+        """Share of the sheets that can still count (not annulled) that are definitive."""
+        return percent(self.sheets_definitive, self.sheets_expected - self.sheets_annulled)
+
+    def as_dict(self) -> dict:
+        return {
+            "sheets_expected": self.sheets_expected,
+            "sheets_received": self.sheets_received,
+            "sheets_definitive": self.sheets_definitive,
+            "sheets_blocked": self.sheets_blocked,
+            "sheets_annulled": self.sheets_annulled,
+            "sheets_pending": self.sheets_pending,
+            "registered_expected": self.registered_expected,
+            "registered_annulled": self.registered_annulled,
+            "counted_percent": round_half_up(self.counted),
+            "complete": self.complete,
+        }
+
+    def describe_fr(self) -> str:
+        text = (
+            f"PV : {fr_int(self.sheets_definitive)} définitifs sur "
+            f"{fr_int(self.sheets_expected)} attendus ({fr_percent(self.counted)}) ; "
+            f"{fr_int(self.sheets_received)} reçus, {fr_int(self.sheets_blocked)} bloqués, "
+            f"{fr_int(self.sheets_pending)} en attente"
+        )
+        if self.sheets_annulled:
+            text += (
+                f", {fr_int(self.sheets_annulled)} annulés "
+                f"({fr_int(self.registered_annulled)} inscrits)"
+            )
+        return text
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """The totals of one unit (station, commune, cercle, region or nation) for one contest."""
+
+    level: str
+    kind: str
+    code: str
+    name: str
+    parent: str | None
+    registered: int
+    voters: int
+    null_ballots: int
+    valid_votes: int
+    votes: Mapping[str, int]
+    progress: Progress
+    annulments: tuple[AnnulmentInfo, ...] = ()
+
+    @property
+    def turnout(self) -> Fraction:
+        """Voters over registered electors of the counted minutes, exact."""
+        return percent(self.voters, self.registered)
+
+    @property
+    def shares(self) -> Mapping[str, Fraction]:
+        """Each selection's percentage of the valid votes, exact."""
+        return MappingProxyType({k: percent(v, self.valid_votes) for k, v in self.votes.items()})
+
+    def as_dict(self) -> dict:
+        return {
+            "level": self.level,
+            "kind": self.kind,
+            "code": self.code,
+            "name": self.name,
+            "parent": self.parent,
+            "registered": self.registered,
+            "voters": self.voters,
+            "null_ballots": self.null_ballots,
+            "valid_votes": self.valid_votes,
+            "turnout": round_half_up(self.turnout),
+            "votes": dict(self.votes),
+            "shares": {k: round_half_up(v) for k, v in self.shares.items()},
+            "progress": self.progress.as_dict(),
+            "annulments": [a.as_dict() for a in self.annulments],
+        }
+
+
+@dataclass(frozen=True)
+class SelectionInfo:
+    """A candidate, list or answer of a contest, in ballot order."""
+
+    code: str
+    name: str
+    party: str
+    kind: str
+    order: int
+    withdrawn: bool
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "party": self.party,
+            "kind": self.kind,
+            "order": self.order,
+            "withdrawn": self.withdrawn,
+        }
+
+
+@dataclass(frozen=True)
+class ContestOutcome:
+    """The law engine's decision on a contest's current totals, with its French steps.
+
+    ``decision`` is the law engine's value (``PresidentialOutcome``, ``LegislativeOutcome``,
+    ``SeatAllocation``, ``ReferendumOutcome``) or None when the law could not decide on these
+    figures, in which case ``error`` says why. ``notes`` come first: partial results,
+    annulments.
+    """
+
+    rule: str
+    articles: tuple[str, ...]
+    complete: bool
+    notes: tuple[Step, ...]
+    decision: Any = None
+    error: LawError | None = None
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.notes + (tuple(self.decision.steps) if self.decision is not None else ())
+
+    @property
+    def second_round(self) -> tuple[str, str] | None:
+        return getattr(self.decision, "second_round", None)
+
+    def as_dict(self) -> dict:
+        out = {
+            "rule": self.rule,
+            "articles": list(self.articles),
+            "complete": self.complete,
+            "notes": [s.as_dict() for s in self.notes],
+            "decision": self.decision.as_dict() if self.decision is not None else None,
+            "unresolved_tie": bool(getattr(self.decision, "unresolved_tie", False)),
+            "error": self.error.as_dict() if self.error is not None else None,
+        }
+        return out
+
+
+@dataclass(frozen=True)
+class ContestResults:
+    """One contest of a round: its selections, its units per level and its outcome."""
+
+    code: str
+    name: str
+    level: str
+    seats: int
+    selections: tuple[SelectionInfo, ...]
+    units: Mapping[str, tuple[UnitResult, ...]]
+    outcome: ContestOutcome
+
+    @property
+    def total(self) -> UnitResult:
+        """The whole contest (the ``nation`` level unit)."""
+        return self.units[NATION][0]
+
+    def unit(self, level: str, code: str) -> UnitResult:
+        for u in self.units[level]:
+            if u.code == code:
+                return u
+        raise KeyError(f"{level} {code}")
+
+    def as_dict(self, levels: Sequence[str] = ROLLUP_LEVELS) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "level": self.level,
+            "seats": self.seats,
+            "selections": [s.as_dict() for s in self.selections],
+            "outcome": self.outcome.as_dict(),
+            "levels": {
+                lv: [u.as_dict() for u in self.units[lv]] for lv in levels if lv in self.units
+            },
+        }
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    """The results of a round, every contest at every level, as computed now."""
+
+    election: str
+    election_kind: str
+    election_title: str
+    round: str
+    round_number: int
+    polling_date: date
+    contests: tuple[ContestResults, ...]
+    annulments: tuple[AnnulmentInfo, ...]
+    warnings: tuple[str, ...] = ()
+
+    def contest(self, code: str) -> ContestResults:
+        for c in self.contests:
+            if c.code == code:
+                return c
+        raise KeyError(code)
+
+    @property
+    def progress(self) -> Progress:
+        """Progress over every contest of the round."""
+        totals = [c.total.progress for c in self.contests]
+        return Progress(
+            *(sum(getattr(p, f) for p in totals) for f in Progress.__dataclass_fields__)
+        )
+
+    def as_dict(
+        self, levels: Sequence[str] = ROLLUP_LEVELS, contests: Iterable[str] | None = None
+    ) -> dict:
+        wanted = None if contests is None else set(contests)
+        return {
+            "election": self.election,
+            "election_kind": self.election_kind,
+            "election_title": self.election_title,
+            "round": self.round,
+            "round_number": self.round_number,
+            "polling_date": self.polling_date.isoformat(),
+            "progress": self.progress.as_dict(),
+            "annulments": [a.as_dict() for a in self.annulments],
+            "warnings": list(self.warnings),
+            "contests": [
+                c.as_dict(levels) for c in self.contests if wanted is None or c.code in wanted
+            ],
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Lookups
+
+
+def get_round(code: str) -> Round:
+    """The round ``PRES-2026-04-26-T1`` (election code + ``-T`` + number), or a ``LawError``."""
+    election_code, sep, number = code.rpartition("-T")
+    if not sep or not number.isdigit():
+        raise LawError(
+            "round_code_invalid",
+            f"code de tour invalide : « {code} » (attendu : code du scrutin suivi de -T1 ou -T2)",
+            (),
+            "round",
+        )
+    found = (
+        Round.objects.select_related("election")
+        .filter(election__code=election_code, number=int(number))
+        .first()
+    )
+    if found is None:
+        raise LawError("round_unknown", f"tour inconnu : « {code} »", (), "round")
+    return found
+
+
+def scope_contests_q(scope: str, prefix: str = "") -> Q:
+    """Contests of a communal proclamation scope: the communes of a cercle, or of the District
+    of Bamako given by its region code (Art. 187). Empty scope: every contest."""
+    if not scope:
+        return Q()
+    return Q(**{f"{prefix}commune__cercle__code": scope}) | Q(
+        **{f"{prefix}commune__cercle__isnull": True, f"{prefix}commune__region__code": scope}
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Computation
+
+
+class _Acc:
+    """Plain-int accumulator of a unit while computing."""
+
+    __slots__ = (
+        "registered",
+        "voters",
+        "null_ballots",
+        "valid_votes",
+        "votes",
+        "expected",
+        "received",
+        "definitive",
+        "blocked",
+        "annulled",
+        "registered_expected",
+        "registered_annulled",
+        "annulments",
+    )
+
+    INTS = __slots__[:4] + __slots__[5:12]
+
+    def __init__(self) -> None:
+        for name in self.INTS:
+            setattr(self, name, 0)
+        self.votes: dict[int, int] = {}
+        self.annulments: set[int] = set()
+
+    def add(self, other: _Acc) -> None:
+        for name in self.INTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        votes = self.votes
+        for key, value in other.votes.items():
+            votes[key] = votes.get(key, 0) + value
+        self.annulments |= other.annulments
+
+    def freeze(
+        self,
+        level: str,
+        kind: str,
+        code: str,
+        name: str,
+        parent: str | None,
+        selections: Sequence[tuple[int, str]],
+        annulments: Mapping[int, AnnulmentInfo],
+    ) -> UnitResult:
+        votes = self.votes
+        return UnitResult(
+            level=level,
+            kind=kind,
+            code=code,
+            name=name,
+            parent=parent,
+            registered=self.registered,
+            voters=self.voters,
+            null_ballots=self.null_ballots,
+            valid_votes=self.valid_votes,
+            votes=MappingProxyType({code_: votes.get(sid, 0) for sid, code_ in selections}),
+            progress=Progress(
+                sheets_expected=self.expected,
+                sheets_received=self.received,
+                sheets_definitive=self.definitive,
+                sheets_blocked=self.blocked,
+                sheets_annulled=self.annulled,
+                registered_expected=self.registered_expected,
+                registered_annulled=self.registered_annulled,
+            ),
+            annulments=tuple(annulments[i] for i in sorted(self.annulments) if i in annulments),
+        )
+
+
+# A unit's identity while computing: (level, kind, database id).
+_UnitKey = tuple[str, str, int]
+_NATION_KEY: _UnitKey = (NATION, "nation", 0)
+_ABROAD_KEY: _UnitKey = (REGION, "abroad", 0)
+
+
+class _Territory:
+    """Names, codes, parents and display order of the units above the stations."""
+
+    def __init__(self, commune_ids: Iterable[int], mission_ids: Iterable[int]) -> None:
+        commune_ids = sorted(set(commune_ids))
+        mission_ids = sorted(set(mission_ids))
+        self.meta: dict[_UnitKey, tuple[str, str, str | None, tuple]] = {
+            _NATION_KEY: (NATION_CODE, NATION_NAME, None, (0,)),
+            _ABROAD_KEY: (ABROAD_CODE, ABROAD_NAME, NATION_CODE, (1, 0)),
+        }
+        self.chains: dict[tuple[str, int], tuple[_UnitKey, ...]] = {}
+        communes = list(
+            Commune.objects.filter(id__in=commune_ids).values_list(
+                "id", "code", "name", "cercle_id", "cercle__code", "cercle__name", "region_id"
+            )
+        )
+        regions = {r.id: r for r in Region.objects.filter(id__in={c[6] for c in communes})}
+        for region in regions.values():
+            kind = "district" if region.kind == Region.Kind.DISTRICT else "region"
+            self.meta[(REGION, kind, region.id)] = (
+                region.code,
+                region.label,
+                NATION_CODE,
+                (0, region.number),
+            )
+            if kind == "district":
+                self.meta[(CERCLE, kind, region.id)] = (
+                    region.code,
+                    region.label,
+                    region.code,
+                    (0, region.number, ""),
+                )
+        for cid, code, name, cercle_id, cercle_code, cercle_name, region_id in communes:
+            region = regions[region_id]
+            region_kind = "district" if region.kind == Region.Kind.DISTRICT else "region"
+            region_key = (REGION, region_kind, region_id)
+            if cercle_id is not None:
+                cercle_key = (CERCLE, "cercle", cercle_id)
+                self.meta[cercle_key] = (
+                    cercle_code,
+                    f"Cercle de {cercle_name}",
+                    region.code,
+                    (0, region.number, cercle_code),
+                )
+            else:
+                cercle_key = (CERCLE, "district", region_id)
+            commune_key = (COMMUNE, "commune", cid)
+            self.meta[commune_key] = (
+                code,
+                name,
+                self.meta[cercle_key][0],
+                (0, region.number, cercle_code or "", code),
+            )
+            self.chains[("c", cid)] = (commune_key, cercle_key, region_key, _NATION_KEY)
+        for mid, code, name in Mission.objects.filter(id__in=mission_ids).values_list(
+            "id", "code", "name"
+        ):
+            commune_key = (COMMUNE, "mission", mid)
+            cercle_key = (CERCLE, "mission", mid)
+            self.meta[commune_key] = (code, name, code, (1, 0, "", code))
+            self.meta[cercle_key] = (code, name, ABROAD_CODE, (1, 0, code))
+            self.chains[("m", mid)] = (commune_key, cercle_key, _ABROAD_KEY, _NATION_KEY)
+
+
+def _annulment_infos(round: Round) -> list[tuple[AnnulmentInfo, int | None, tuple | None]]:
+    """The round's annulments, each with its contest id (contest scope) or base key."""
+    rows = (
+        Annulment.objects.filter(round=round)
+        .order_by("at", "id")
+        .values_list(
+            "id",
+            "scope",
+            "station__code",
+            "station__commune_id",
+            "station__mission_id",
+            "commune_id",
+            "commune__code",
+            "contest_id",
+            "contest__code",
+            "reason",
+            "reference",
+            "by__username",
+            "at",
+        )
+    )
+    out = []
+    for (
+        aid,
+        scope,
+        st_code,
+        st_commune,
+        st_mission,
+        commune_id,
+        commune_code,
+        contest_id,
+        contest_code,
+        reason,
+        reference,
+        by,
+        at,
+    ) in rows:
+        if scope == Annulment.Scope.STATION:
+            target = st_code
+            base = ("c", st_commune) if st_commune is not None else ("m", st_mission)
+        elif scope == Annulment.Scope.COMMUNE:
+            target, base = commune_code, ("c", commune_id)
+        else:
+            target, base = contest_code, None
+        info = AnnulmentInfo(
+            id=aid,
+            scope=scope,
+            target=target or "",
+            contest=contest_code or "",
+            reason=reason,
+            reference=reference,
+            by=by or "",
+            at=at.isoformat() if at else "",
+        )
+        out.append((info, contest_id if base is None else None, base))
+    return out
+
+
+def _aggregate(
+    round: Round, prefixed, selection_contest: Mapping[int, int]
+) -> tuple[dict[int, dict[tuple[str, int], _Acc]], set[int], set[int]]:
+    """The two GROUP BY queries: per contest and commune/mission, the sheets' totals and
+    progress, and the votes of the counted sheets."""
+    # 1. Sheet totals and progress per contest and commune/mission (one GROUP BY).
+    sheet_rows = (
+        TallySheet.objects.filter(round=round)
+        .filter(prefixed("contest__"))
+        .values_list(
+            "contest_id", "station__commune_id", "station__mission_id", "status", "annulled"
+        )
+        .annotate(
+            n=Count("id"),
+            reg=Sum("registered"),
+            vot=Sum("voters"),
+            nul=Sum("null_ballots"),
+            val=Sum("valid_votes"),
+            exp=Sum("station__registered"),
+        )
+        .order_by()
+    )
+    base: dict[int, dict[tuple[str, int], _Acc]] = defaultdict(dict)
+    commune_ids: set[int] = set()
+    mission_ids: set[int] = set()
+    for cid, commune_id, mission_id, status, annulled, n, reg, vot, nul, val, exp in sheet_rows:
+        if commune_id is not None:
+            bkey = ("c", commune_id)
+            commune_ids.add(commune_id)
+        else:
+            bkey = ("m", mission_id)
+            mission_ids.add(mission_id)
+        acc = base[cid].get(bkey)
+        if acc is None:
+            acc = base[cid][bkey] = _Acc()
+        exp = int(exp or 0)
+        acc.expected += n
+        acc.registered_expected += exp
+        if status != EXPECTED:
+            acc.received += n
+        if annulled:
+            acc.annulled += n
+            acc.registered_annulled += exp
+        elif status == DEFINITIVE:
+            acc.definitive += n
+            acc.registered += int(reg or 0)
+            acc.voters += int(vot or 0)
+            acc.null_ballots += int(nul or 0)
+            acc.valid_votes += int(val or 0)
+        elif status == BLOCKED:
+            acc.blocked += n
+
+    # 2. Votes per selection and commune/mission of the counted sheets (one GROUP BY).
+    vote_rows = (
+        SheetVote.objects.filter(
+            sheet__round=round, sheet__status=DEFINITIVE, sheet__annulled=False
+        )
+        .filter(prefixed("sheet__contest__"))
+        .values_list("sheet__station__commune_id", "sheet__station__mission_id", "selection_id")
+        .annotate(v=Sum("votes"))
+        .order_by()
+    )
+    for commune_id, mission_id, sid, v in vote_rows:
+        bkey = ("c", commune_id) if commune_id is not None else ("m", mission_id)
+        cid = selection_contest.get(sid)
+        if cid is None:  # a vote for a selection of another round: not this round's
+            continue
+        acc = base[cid].get(bkey)
+        if acc is None:
+            acc = base[cid][bkey] = _Acc()
+        acc.votes[sid] = acc.votes.get(sid, 0) + int(v)
+
+    return base, commune_ids, mission_ids
+
+
+def tabulate(
+    round: Round, *, scope: str = "", contest_codes: Iterable[str] | None = None
+) -> RoundResults:
+    """Recompute the results of ``round`` from its definitive, non-annulled minutes, at every
+    level from the commune to the nation, with each contest's outcome (Art. 141, 149, 187;
+    outcomes Art. 125–127, 135, 144, 176).
+
+    ``scope`` restricts to the communal contests of a cercle or of the District (Art. 187);
+    ``contest_codes`` to the given contests.
+    """
+    election = round.election
+    kind = election.kind
+    cq = scope_contests_q(scope)
+    if contest_codes is not None:
+        cq &= Q(code__in=list(contest_codes))
+
+    def prefixed(prefix: str) -> Q:
+        if not cq:
+            return Q()
+        return Q(**{f"{prefix}in": Contest.objects.filter(cq).filter(round=round)})
+
+    contest_rows = list(
+        Contest.objects.filter(round=round)
+        .filter(cq)
+        .order_by("code")
+        .values_list("id", "code", "name", "level", "seats")
+    )
+
+    selection_rows = list(
+        Selection.objects.filter(contest__round=round)
+        .filter(prefixed("contest__"))
+        .order_by("contest_id", "order", "code")
+        .values_list("id", "contest_id", "code", "name", "party", "kind", "order", "withdrawn")
+    )
+    selection_contest = {row[0]: row[1] for row in selection_rows}
+    # The two GROUP BY queries are two reads: minutes becoming definitive (or annulled) between
+    # them would leave a unit whose votes do not add up to its valid votes. Definitive minutes
+    # always add up (blocking check E, kalata.law.tally), so a difference means a concurrent
+    # write: read again. A difference that persists is a breach of the minutes' contract and
+    # is reported in ``warnings``, never hidden.
+    for _attempt in range(MAX_READS):
+        base, commune_ids, mission_ids = _aggregate(round, prefixed, selection_contest)
+        unbalanced = [
+            (cid, bkey)
+            for cid, accs in base.items()
+            for bkey, acc in accs.items()
+            if sum(acc.votes.values()) != acc.valid_votes
+        ]
+        if not unbalanced:
+            break
+
+    # Annulments, attached to the communes/missions they cover.
+    annulment_rows = _annulment_infos(round)
+    infos: dict[int, AnnulmentInfo] = {}
+    for info, contest_id, bkey in annulment_rows:
+        for cid, accs in base.items():
+            if contest_id is not None:
+                if cid != contest_id:
+                    continue
+                for acc in accs.values():
+                    acc.annulments.add(info.id)
+                infos[info.id] = info
+            elif bkey in accs:
+                accs[bkey].annulments.add(info.id)
+                infos[info.id] = info
+
+    # Roll communes up to cercles, regions and the nation, with plain ints.
+    territory = _Territory(commune_ids, mission_ids)
+    contest_code = {row[0]: row[1] for row in contest_rows}
+    warnings = tuple(
+        _unbalanced_warning(
+            contest_code.get(cid, str(cid)),
+            territory.meta[territory.chains[bkey][0]][0],
+            base[cid][bkey],
+        )
+        for cid, bkey in unbalanced
+    )
+    members = _list_members(round, prefixed) if kind == Election.Kind.COMMUNAL else {}
+    selections_by_contest: dict[int, list[tuple]] = defaultdict(list)
+    for row in selection_rows:
+        selections_by_contest[row[1]].append(row)
+
+    contests = []
+    for cid, code, name, level, seats in contest_rows:
+        sel_rows = selections_by_contest.get(cid, [])
+        sel_pairs = [(row[0], row[2]) for row in sel_rows]
+        by_level: dict[str, dict[_UnitKey, _Acc]] = {
+            COMMUNE: {},
+            CERCLE: {},
+            REGION: {},
+            NATION: {_NATION_KEY: _Acc()},
+        }
+        for bkey, acc in base.get(cid, {}).items():
+            chain = territory.chains[bkey]
+            by_level[COMMUNE][chain[0]] = acc
+            for key in chain[1:]:
+                level_accs = by_level[key[0]]
+                parent = level_accs.get(key)
+                if parent is None:
+                    parent = level_accs[key] = _Acc()
+                parent.add(acc)
+        units: dict[str, tuple[UnitResult, ...]] = {}
+        for lv, accs in by_level.items():
+            ordered = sorted(accs.items(), key=lambda item: territory.meta[item[0]][3])
+            units[lv] = tuple(
+                acc.freeze(lv, key[1], *territory.meta[key][:3], sel_pairs, infos)
+                for key, acc in ordered
+            )
+        selections = tuple(
+            SelectionInfo(code=r[2], name=r[3], party=r[4], kind=r[5], order=r[6], withdrawn=r[7])
+            for r in sel_rows
+        )
+        total = units[NATION][0]
+        outcome = _outcome(kind, round.number, seats, selections, total, sel_rows, members)
+        contests.append(
+            ContestResults(
+                code=code,
+                name=name,
+                level=level,
+                seats=seats,
+                selections=selections,
+                units=MappingProxyType({lv: units[lv] for lv in ROLLUP_LEVELS}),
+                outcome=outcome,
+            )
+        )
+
+    return RoundResults(
+        election=election.code,
+        election_kind=kind,
+        election_title=election.title,
+        round=round.code,
+        round_number=round.number,
+        polling_date=round.polling_date,
+        contests=tuple(contests),
+        annulments=tuple(info for info, _, _ in annulment_rows if info.id in infos),
+        warnings=warnings,
+    )
+
+
+def _unbalanced_warning(contest: str, unit: str, acc: _Acc) -> str:
+    return (
+        f"Circonscription {contest}, {unit} : les voix ({fr_int(sum(acc.votes.values()))}) ne "
+        f"font pas le total des suffrages exprimés ({fr_int(acc.valid_votes)}) des "
+        "procès-verbaux définitifs ; procès-verbaux à examiner."
+    )
+
+
+def _list_members(round: Round, prefixed) -> dict[int, list[ListCandidate]]:
+    """The candidates of each communal list, in the order of presentation (Art. 57, 176)."""
+    out: dict[int, list[ListCandidate]] = defaultdict(list)
+    rows = (
+        ListMember.objects.filter(selection__contest__round=round)
+        .filter(prefixed("selection__contest__"))
+        .order_by("selection_id", "rank")
+        .values_list("selection_id", "name", "birth_date")
+    )
+    for sid, name, birth in rows:
+        out[sid].append(ListCandidate(name=name, birth_date=birth))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Outcomes (the law engine decides)
+
+
+def _outcome(
+    kind: str,
+    round_number: int,
+    seats: int,
+    selections: Sequence[SelectionInfo],
+    total: UnitResult,
+    sel_rows: Sequence[tuple],
+    members: Mapping[int, list[ListCandidate]],
+) -> ContestOutcome:
+    progress = total.progress
+    notes: list[Step] = []
+    if not progress.complete:
+        notes.append(
+            Step(
+                f"Résultats partiels, totalisés au fur et à mesure de l'arrivée des "
+                f"procès-verbaux : {fr_int(progress.sheets_definitive)} procès-verbaux "
+                f"définitifs sur {fr_int(progress.sheets_expected)} attendus, "
+                f"{fr_int(progress.sheets_pending)} encore en attente. La décision ci-dessous "
+                "vaut pour ces seuls procès-verbaux et peut changer.",
+                articles_for(kind, "centralisation"),
+            )
+        )
+    if progress.sheets_annulled:
+        notes.append(
+            Step(
+                f"{fr_int(progress.sheets_annulled)} procès-verbal(aux) annulé(s) "
+                f"({fr_int(progress.registered_annulled)} électeurs inscrits) ne sont pas "
+                "comptés : " + " ; ".join(a.describe_fr() for a in total.annulments) + ".",
+                articles_for(kind, "annulment"),
+            )
+        )
+    contestants = tuple(Contestant(s.code, total.votes[s.code]) for s in selections)
+    rule = ""
+    articles: tuple[str, ...] = ()
+    try:
+        if kind == Election.Kind.PRESIDENTIAL:
+            if round_number == 1:
+                rule, articles = "presidential_first_round", ("127", "135", "139")
+                decision = presidential_first_round(
+                    contestants,
+                    total.valid_votes,
+                    withdrawn=[s.code for s in selections if s.withdrawn],
+                )
+            else:
+                rule, articles = "presidential_second_round", ("127",)
+                decision = presidential_second_round(contestants, total.valid_votes)
+        elif kind == Election.Kind.LEGISLATIVE:
+            if round_number == 1:
+                rule, articles = "legislative_first_round", ("144",)
+                decision = legislative_first_round(seats, contestants, total.valid_votes)
+            else:
+                rule, articles = "legislative_second_round", ("144",)
+                decision = legislative_second_round(seats, contestants, total.valid_votes)
+        elif kind == Election.Kind.REFERENDUM:
+            rule, articles = "referendum_outcome", ("125", "126")
+            codes = {s.code for s in selections}
+            if codes != {"OUI", "NON"}:
+                raise LawError(
+                    "referendum_answers",
+                    "un référendum oppose exactement deux réponses, « OUI » et « NON » "
+                    f"(trouvé : {', '.join(sorted(codes)) or 'aucune'})",
+                    ("126",),
+                    "selections",
+                )
+            decision = referendum_outcome(total.votes["OUI"], total.votes["NON"])
+        elif kind == Election.Kind.COMMUNAL:
+            rule, articles = "allocate_communal_seats", ("176",)
+            if round_number != 1:
+                raise LawError(
+                    "communal_single_round",
+                    "l'élection des conseillers communaux se fait en un seul tour, à la "
+                    "représentation proportionnelle : il n'y a pas de second tour",
+                    ("176",),
+                    "round",
+                )
+            lists = tuple(
+                CandidateList(
+                    code=row[2],
+                    votes=total.votes[row[2]],
+                    candidates=tuple(members.get(row[0], ())),
+                )
+                for row in sel_rows
+            )
+            decision = allocate_communal_seats(seats, lists, total.valid_votes)
+        else:
+            rule, articles = "none", ("155",)
+            raise LawError(
+                "indirect_election",
+                "les conseillers nationaux sont élus au suffrage indirect par les conseillers "
+                "communaux : il n'y a pas de procès-verbaux de bureau de vote à totaliser",
+                ("155",),
+            )
+    except LawError as exc:
+        return ContestOutcome(rule, articles, progress.complete, tuple(notes), None, exc)
+    return ContestOutcome(rule, articles, progress.complete, tuple(notes), decision, None)
+
+
+def second_round_candidates(round1_results: RoundResults) -> dict[str, list[str]]:
+    """The contests the law sends to a second round, with the two candidates or lists, in
+    first-round order (Art. 127 presidential, with withdrawals; Art. 144 legislative).
+
+    Decided on the results given: pass the *final* results of round 1 (Art. 142, 150).
+    Contests decided in round 1, or where a tie the law does not settle leaves the second
+    round unformed, are absent.
+    """
+    out: dict[str, list[str]] = {}
+    for contest in round1_results.contests:
+        pair = contest.outcome.second_round
+        if pair:
+            out[contest.code] = [pair[0], pair[1]]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Station level (drill-down)
+
+
+def station_results(
+    round: Round, *, contest_code: str | None = None, unit_code: str | None = None
+) -> dict[str, tuple[UnitResult, ...]]:
+    """Each polling station's minutes as a unit, per contest code (drill-down, Art. 87).
+
+    ``unit_code`` restricts to the stations of a commune or a mission. A sheet that is not
+    definitive, or annulled, shows zero figures and its progress says why.
+    """
+    sheets = TallySheet.objects.filter(round=round)
+    if contest_code:
+        sheets = sheets.filter(contest__code=contest_code)
+    if unit_code:
+        sheets = sheets.filter(
+            Q(station__commune__code=unit_code) | Q(station__mission__code=unit_code)
+        )
+    rows = list(
+        sheets.order_by("contest__code", "station__code").values_list(
+            "id",
+            "contest_id",
+            "contest__code",
+            "station_id",
+            "station__code",
+            "station__name",
+            "station__registered",
+            "station__commune_id",
+            "station__commune__code",
+            "station__mission__code",
+            "status",
+            "annulled",
+            "registered",
+            "voters",
+            "null_ballots",
+            "valid_votes",
+        )
+    )
+    counted = [r[0] for r in rows if r[10] == DEFINITIVE and not r[11]]
+    votes: dict[int, dict[str, int]] = defaultdict(dict)
+    if counted:
+        vote_rows = SheetVote.objects.filter(sheet__in=sheets).filter(
+            sheet__status=DEFINITIVE, sheet__annulled=False
+        )
+        for sheet_id, code, v in vote_rows.values_list("sheet_id", "selection__code", "votes"):
+            votes[sheet_id][code] = v
+    selection_codes: dict[int, list[str]] = defaultdict(list)
+    for cid, code in (
+        Selection.objects.filter(contest__round=round)
+        .order_by("contest_id", "order", "code")
+        .values_list("contest_id", "code")
+    ):
+        selection_codes[cid].append(code)
+    annulments = _annulment_infos(round)
+
+    out: dict[str, list[UnitResult]] = defaultdict(list)
+    for (
+        sheet_id,
+        cid,
+        ccode,
+        _station_id,
+        st_code,
+        st_name,
+        st_registered,
+        commune_id,
+        commune_code,
+        mission_code,
+        status,
+        annulled,
+        reg,
+        vot,
+        nul,
+        val,
+    ) in rows:
+        counts = status == DEFINITIVE and not annulled
+        bkey = ("c", commune_id) if commune_id is not None else None
+        covering = tuple(
+            info
+            for info, contest_id, akey in annulments
+            if (contest_id == cid)
+            or (info.scope == Annulment.Scope.STATION and info.target == st_code)
+            or (info.scope == Annulment.Scope.COMMUNE and bkey is not None and akey == bkey)
+        )
+        sheet_votes = votes.get(sheet_id, {})
+        out[ccode].append(
+            UnitResult(
+                level=STATION,
+                kind="station",
+                code=st_code,
+                name=st_name or st_code,
+                parent=commune_code or mission_code,
+                registered=int(reg or 0) if counts else 0,
+                voters=int(vot or 0) if counts else 0,
+                null_ballots=int(nul or 0) if counts else 0,
+                valid_votes=int(val or 0) if counts else 0,
+                votes=MappingProxyType(
+                    {code: sheet_votes.get(code, 0) for code in selection_codes[cid]}
+                ),
+                progress=Progress(
+                    sheets_expected=1,
+                    sheets_received=int(status != EXPECTED),
+                    sheets_definitive=int(counts),
+                    sheets_blocked=int(status == BLOCKED and not annulled),
+                    sheets_annulled=int(annulled),
+                    registered_expected=st_registered,
+                    registered_annulled=st_registered if annulled else 0,
+                ),
+                annulments=covering if annulled else (),
+            )
+        )
+    return {code: tuple(units) for code, units in out.items()}
