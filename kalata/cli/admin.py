@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
+
 from kalata.cli import setup_django
 
 
 def register(sub) -> None:
     p = sub.add_parser("manage", help="commandes Django (manage.py)", add_help=False)
-    p.add_argument("rest", nargs="*")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=_manage)
 
     p = sub.add_parser("migrate", help="crée ou met à jour la base de données")

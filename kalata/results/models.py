@@ -2,9 +2,11 @@
 
 - ``TallySheet``: the minutes *expected* from one polling station for one contest of one round
   (progress is always "received / expected"). Its ``status`` follows the double-entry state machine
-  documented in ``docs/data-entry.md`` (table ``kalata.results.workflow.TRANSITIONS``). Once
-  definitive, its figures are copied into the columns below and its votes into ``SheetVote`` rows,
-  so that centralisation is a plain SQL ``GROUP BY``.
+  documented in ``docs/data-entry.md`` (table ``kalata.results.workflow.TRANSITIONS``). Once the
+  two entries agree (or are resolved), ``figures`` and ``check_codes`` hold the agreed figures (the
+  president acknowledges or corrects them while the sheet is ``to_acknowledge`` or ``blocked``).
+  Only when definitive are the figures copied into the scalar columns below and the votes into
+  ``SheetVote`` rows, so that centralisation is a plain SQL ``GROUP BY`` over definitive sheets.
 - ``DataEntry``: one clerk's typing of the minutes (first or second entry), kept as entered.
 - ``Acknowledgement``: a warning acknowledged with a reason by the commission president.
 - ``Correction``: a reasoned act (commission correction or court ruling) that changes definitive
@@ -42,7 +44,8 @@ class TallySheet(models.Model):
     )
     version = models.PositiveIntegerField("version", default=0)
 
-    # Definitive figures (null until definitive), denormalised for centralisation.
+    # Definitive figures (scalar columns null until definitive), denormalised for centralisation;
+    # ``figures``/``check_codes``: the agreed figures from the moment the entries agree.
     registered = models.PositiveIntegerField("inscrits", null=True, blank=True)
     voters = models.PositiveIntegerField("votants", null=True, blank=True)
     envelopes = models.PositiveIntegerField("enveloppes", null=True, blank=True)
