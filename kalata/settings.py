@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "kalata.elections",
     "kalata.results",
     "kalata.accounts",
+    "kalata.web",
+    "kalata.public",
+    "kalata.commission",
+    "kalata.api",
 ]
 
 MIDDLEWARE = [

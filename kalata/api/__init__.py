@@ -1,0 +1,1 @@
+"""Kalata api web layer."""

@@ -1,0 +1,1 @@
+"""Kalata commission web layer."""

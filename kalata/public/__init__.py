@@ -1,0 +1,1 @@
+"""Kalata public web layer."""

@@ -1,0 +1,1 @@
+"""Shared web layer: the base template, the stylesheet, security settings helpers."""
