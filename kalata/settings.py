@@ -103,6 +103,42 @@ TIME_ZONE = "Africa/Bamako"
 USE_I18N = True
 USE_TZ = True
 
+LOGIN_URL = "/commission/connexion/"
+LOGIN_REDIRECT_URL = "/commission/"
+
+# Caches: each web worker keeps its own small in-memory cache of rendered public pages (short
+# TTL, keyed on the latest definitive change); a reverse proxy can cache them too (Cache-Control).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kalata",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
+# Security. Sessions expire: clerks share machines in the commissions.
+SESSION_COOKIE_AGE = int(os.environ.get("KALATA_SESSION_SECONDS", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("KALATA_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("KALATA_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    if os.environ.get("KALATA_BEHIND_PROXY") == "1":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = [
+        o.strip() for o in os.environ.get("KALATA_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+    ]
+
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
