@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install clean
+.PHONY: demo test install clean chromium bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +22,24 @@ demo: $(STAMP)
 	$(BIN)/kalata territory load
 	$(BIN)/kalata demo
 
+## make bench — the benchmarks of the results issue (bench/README.md): recomputation against a
+## DuckDB floor, ingest, the simulated election end to end, peak memory; SQLite, and PostgreSQL
+## when a server answers (KALATA_BENCH_PG_URL, DATABASE_URL or 127.0.0.1:5432/test)
+bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python -m bench
+
 ## make test — ruff, then pytest (SQLite unless DATABASE_URL points elsewhere)
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check kalata tests
 	$(BIN)/ruff format --check kalata tests
 	$(BIN)/pytest -q -p no:cacheprovider
+
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installation de chromium (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

@@ -83,6 +83,8 @@ def register(sub) -> None:
     cp.add_argument("--json", action="store_true", help="sortie JSON")
     cp.set_defaults(func=_compare)
 
+    _register_formats(rs)
+
 
 # --------------------------------------------------------------------------------------------
 
@@ -297,4 +299,160 @@ def _compare(args) -> int:
         print_json(comparison.as_dict())
     else:
         print("\n".join(comparison.lines_fr()))
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# Data in and out (kalata.formats): import, import-template, export
+
+
+def _register_formats(rs) -> None:
+    """``import``, ``import-template`` and ``export`` (see ``docs/formats.md``)."""
+    im = rs.add_parser(
+        "import",
+        help="importe des procès-verbaux saisis dans un fichier CSV ou Excel (tout ou rien)",
+    )
+    im.add_argument("file", metavar="FICHIER", help="fichier .csv ou .xlsx")
+    im.add_argument("--round", required=True, metavar="TOUR", help="code du tour")
+    im.add_argument(
+        "--user", required=True, metavar="UTILISATEUR", help="agent de saisie qui importe"
+    )
+    im.add_argument("--format", choices=("csv", "xlsx"), help="format (défaut : d'après le nom)")
+    im.add_argument(
+        "--dry-run", action="store_true", help="essai à blanc : tout vérifier, ne rien enregistrer"
+    )
+    im.add_argument("--json", action="store_true", help="sortie JSON")
+    im.set_defaults(func=_import)
+
+    tp = rs.add_parser(
+        "import-template", help="modèle de fichier de saisie pour une circonscription d'un tour"
+    )
+    tp.add_argument("round", metavar="TOUR", help="code du tour")
+    tp.add_argument("--contest", metavar="CODE", help="circonscription (si le tour en a plusieurs)")
+    tp.add_argument(
+        "--unit",
+        metavar="CODE",
+        help="bureaux d'une région, d'un cercle, d'une commune ou d'une mission seulement",
+    )
+    tp.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="csv ou xlsx")
+    tp.add_argument(
+        "--optional", action="store_true", help="ajouter les colonnes facultatives du PV"
+    )
+    tp.add_argument("--output", metavar="FICHIER", help="fichier à écrire (défaut : sortie)")
+    tp.set_defaults(func=_import_template)
+
+    ex = rs.add_parser("export", help="exporte les résultats (NIST SP 1500-100 v2 JSON ou CSV)")
+    ex.add_argument(
+        "target", metavar="TOUR_OU_SCRUTIN", help="code d'un tour ou d'un scrutin (tous ses tours)"
+    )
+    ex.add_argument("--format", choices=("nist", "csv"), required=True, help="nist ou csv")
+    ex.add_argument(
+        "--level",
+        choices=(*LEVEL_CHOICES, "all"),
+        default="all",
+        help="csv : niveau exporté (défaut : tous) ; nist : niveau le plus fin (défaut : bureau)",
+    )
+    ex.add_argument("--contest", metavar="CODE", help="csv : une seule circonscription")
+    ex.add_argument("--output", metavar="FICHIER", help="fichier à écrire (défaut : sortie)")
+    ex.add_argument(
+        "--validate",
+        action="store_true",
+        help="nist : valider contre le schéma officiel (sortie 2 si invalide)",
+    )
+    ex.set_defaults(func=_export)
+
+
+def _write_out(data: bytes, output: str | None) -> None:
+    import sys
+
+    if output:
+        with open(output, "wb") as handle:
+            handle.write(data)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def _import(args) -> int:
+    setup_django()
+    from kalata.formats.importer import import_minutes
+
+    rnd = _round(args.round)
+    user = _user(args.user)
+    try:
+        with open(args.file, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise CliError(f"fichier illisible : « {args.file} » ({exc.strerror})") from None
+    import os
+
+    report = import_minutes(
+        rnd,
+        data,
+        user=user,
+        filename=os.path.basename(args.file),
+        fmt=args.format,
+        dry_run=args.dry_run,
+    )
+    if args.json:
+        print_json(report.as_dict())
+        return 0 if report.ok else 2
+    if not report.ok:
+        raise CliError("\n".join(report.lines_fr()))
+    print("\n".join(report.lines_fr()))
+    return 0
+
+
+def _import_template(args) -> int:
+    setup_django()
+    from kalata.formats.importer import import_template
+
+    rnd = _round(args.round)
+    data = import_template(
+        rnd, args.contest, unit_code=args.unit, fmt=args.format, optional=args.optional
+    )
+    _write_out(data, args.output)
+    return 0
+
+
+def _export(args) -> int:
+    setup_django()
+    from kalata.elections.models import Election
+
+    target = args.target
+    if not Election.objects.filter(code=target).exists():
+        target = _round(target)
+    if args.format == "csv":
+        from kalata.formats.csv_export import export_csv
+
+        if args.validate:
+            raise CliError("--validate ne s'applique qu'au format nist")
+        level = "bureau" if args.level == "station" else args.level
+        levels = None if level == "all" else [level]
+        data = export_csv(target, levels, args.contest)
+        _write_out(data, args.output)
+        return 0
+    from kalata.formats import nist
+
+    if args.contest:
+        raise CliError("--contest ne s'applique qu'au format csv")
+    level = "station" if args.level == "all" else args.level
+    report = nist.election_report(target, level=level)
+    if args.validate:
+        errors = nist.validate(report)
+        if errors:
+            shown = errors[:50]
+            more = len(errors) - len(shown)
+            text = "export NIST non valide :\n" + "\n".join(f"  - {e}" for e in shown)
+            if more:
+                text += f"\n  … et {more} autre(s)"
+            raise CliError(text)
+    _write_out(nist.dumps(report).encode("utf-8"), args.output)
+    if args.output:
+        checked = " ; conforme au schéma officiel" if args.validate else ""
+        print(
+            f"Export NIST SP 1500-100 v2 écrit dans {args.output} (état {report['Status']}"
+            f"{checked})."
+        )
     return 0

@@ -10,6 +10,9 @@ class ResultsConfig(AppConfig):
     def ready(self) -> None:
         # Audited models (tally sheets, acknowledgements, corrections) and the results app's own
         # audit event types, registered on import of the data-entry services.
-        from kalata.results import entry
+        from kalata.results import entry, proclamation
 
         entry.register_audit()
+        proclamation.register_audit()
+        # Event types of the imports (``results.imported``).
+        import kalata.formats.importer  # noqa: F401
