@@ -35,11 +35,13 @@ test: $(STAMP) chromium
 	$(BIN)/ruff format --check kalata tests
 	$(BIN)/pytest -q -p no:cacheprovider
 
-## Debian's Chromium for the browser tests (Playwright drives it; no browser download)
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download) and
+## poppler-utils (pdftotext, pdftoppm) to read the official PDFs in the tests
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installation de chromium (apt-get)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
+	  echo "Installation de chromium et poppler-utils (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

@@ -103,8 +103,8 @@ TIME_ZONE = "Africa/Bamako"
 USE_I18N = True
 USE_TZ = True
 
-LOGIN_URL = "/commission/connexion/"
-LOGIN_REDIRECT_URL = "/commission/"
+LOGIN_URL = "commission:login"
+LOGIN_REDIRECT_URL = "commission:index"
 
 # Caches: each web worker keeps its own small in-memory cache of rendered public pages (short
 # TTL, keyed on the latest definitive change); a reverse proxy can cache them too (Cache-Control).
@@ -117,7 +117,10 @@ CACHES = {
 }
 
 # Security. Sessions expire: clerks share machines in the commissions.
-SESSION_COOKIE_AGE = int(os.environ.get("KALATA_SESSION_SECONDS", str(8 * 3600)))
+# Four hours without activity ends a session (renewed on every request), and closing the
+# browser ends it too.
+SESSION_COOKIE_AGE = int(os.environ.get("KALATA_SESSION_SECONDS", str(4 * 3600)))
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,3 +1,5 @@
+"""Kalata commission web layer."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,11 @@ class CommissionConfig(AppConfig):
     name = "kalata.commission"
     label = "commission"
     verbose_name = "Écrans des commissions"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Audited models (delegates' copies, CENI observations) and the event types of the
+        # commission screens (scans, copies, observations), registered on import.
+        from kalata.commission import services
+
+        services.register_audit()
