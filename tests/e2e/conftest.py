@@ -6,6 +6,7 @@ Playwright's own browser download is never used. Screenshots go to ``test-output
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from pathlib import Path
@@ -46,6 +47,9 @@ def page(browser):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     p = context.new_page()
     p.set_default_timeout(15_000)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)  # a loaded 2-core machine: assertions wait longer
     yield p
     context.close()
 
@@ -54,9 +58,50 @@ def page(browser):
 def screenshot(page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(name: str) -> Path:
+    def take(name: str, locator=None) -> Path:
+        """The whole page, or only ``locator`` (an element: a map, a table)."""
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        if locator is not None:
+            locator.screenshot(path=str(path))
+        else:
+            page.screenshot(path=str(path), full_page=True)
         return path
 
     return take
+
+
+_caches = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def live_settings(settings, tmp_path):
+    """The live server runs in this process: the settings changed here are its settings.
+
+    Public pages neither cached nor held back (``KALATA_PUBLIC_*`` at 0: each request reads the
+    round's state and renders it), a fresh local-memory cache per test (ids come back after the
+    transactional flush), fast password hashing, uploads under ``tmp_path``.
+    """
+    from kalata.public.results import clear_memory
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"kalata-e2e-{next(_caches)}",
+        }
+    }
+    settings.KALATA_PUBLIC_CACHE_SECONDS = 0
+    settings.KALATA_PUBLIC_STATE_SECONDS = 0
+    settings.KALATA_PUBLIC_REFRESH_SECONDS = 0
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    clear_memory()
+    yield
+    clear_memory()
+
+
+@pytest.fixture
+def world(live_server):
+    """The election of ``world.py`` in the live server's (transactional) database."""
+    from tests.e2e.world import build_world
+
+    return build_world()
