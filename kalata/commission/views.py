@@ -658,7 +658,9 @@ def resolve_view(request, round_code: str, contest_code: str, station_code: str)
         )
     diffs = differences(sheet)
     active = _active_entries(sheet)
-    codes = _codes(_selections(sheet))
+    selections = _selections(sheet)
+    codes = _codes(selections)
+    names = {f"votes.{s.code}": f"Voix de {s.name} ({s.code})" for s in selections}
     choices = {}
     error = None
     if request.method == "POST":
@@ -672,7 +674,7 @@ def resolve_view(request, round_code: str, contest_code: str, station_code: str)
     rows = [
         {
             "field": d.field,
-            "label": d.label_fr,
+            "label": names.get(d.field, d.label_fr),
             "first": _display(d.first),
             "second": _display(d.second),
             "choice": choices.get(d.field, ""),

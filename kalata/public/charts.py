@@ -15,7 +15,7 @@ from fractions import Fraction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 760
+WIDTH = 900  # value text (e.g. "41,45 % — 1 612 912 voix") needs ~230 px right of the bars
 LABEL_W = 250  # room for the labels, left of the bars
 BAR_X = LABEL_W + 10
 BAR_W = 360  # 100 %
