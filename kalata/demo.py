@@ -1,73 +1,32 @@
-"""``kalata demo``: the main job, shown end to end on the embedded SQLite database.
+"""``kalata demo``: the main job, end to end, on the current database.
 
-For now (foundation): the territory as loaded, the legal calendar of the next communal vote that
-could be convoked today, and a sample seat allocation in a real commune with its explanation.
+A simulated national presidential election (``kalata.simulation``) on the loaded territory: the
+election and its polling stations, fictional candidates, the accounts of every centralisation
+commission, the minutes typed twice with their faults, the commissions' arbitrations, the
+provisional results, the Court's rulings and the final results — then where to look.
+
+By default at one tenth of the national scale (700,000 registered electors, about 1,300
+polling stations), which runs in well under a minute on a small machine; ``full=True`` runs the
+whole country (about 7 million electors, 10,000 polling stations). Idempotent: when the demo's
+election already exists in the database, its results are shown again instead.
 """
 
 from __future__ import annotations
 
-import random
+import sys
 from datetime import date, timedelta
 
 from kalata.cli import setup_django
-from kalata.law.calendar import ElectionType, fr_date, legal_calendar
-from kalata.law.explain import fr_int, fr_percent, percent
-from kalata.law.seats import CandidateList, ListCandidate, allocate_communal_seats
+from kalata.law.calendar import ElectionType, legal_calendar
+from kalata.law.explain import fr_int
 
-FIRST_NAMES = [
-    "Aminata",
-    "Moussa",
-    "Fatoumata",
-    "Mamadou",
-    "Oumou",
-    "Boubacar",
-    "Kadiatou",
-    "Seydou",
-    "Mariam",
-    "Ibrahim",
-    "Awa",
-    "Souleymane",
-    "Hawa",
-    "Modibo",
-    "Assétou",
-    "Bakary",
-    "Djénéba",
-    "Adama",
-    "Rokia",
-    "Cheick",
-    "Nana",
-    "Lassana",
-    "Salimata",
-    "Tiémoko",
-]
-FAMILY_NAMES = [
-    "Traoré",
-    "Keïta",
-    "Coulibaly",
-    "Diarra",
-    "Touré",
-    "Cissé",
-    "Sidibé",
-    "Konaté",
-    "Dembélé",
-    "Sangaré",
-    "Diallo",
-    "Maïga",
-    "Kanté",
-    "Doumbia",
-    "Samaké",
-    "Koné",
-    "Sissoko",
-    "Bagayoko",
-]
-LIST_TITLES = [
-    ("A", "Alliance pour la démocratie"),
-    ("B", "Union pour la République"),
-    ("C", "Rassemblement pour le développement"),
-    ("D", "Liste indépendante Benkadi"),
-    ("E", "Convergence citoyenne"),
-    ("F", "Mouvement pour le renouveau"),
-]
+#: The demo's election: a presidential first round on the last Sunday of April (as in 2002 and
+#: 2007), simulated with the seed 2007.
+DEMO_DATE = date(2027, 4, 25)
+DEMO_SEED = 2007
+#: One tenth of the national electorate: finishes in well under a minute on a 2-core machine.
+DEMO_ELECTORS = 700_000
+PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 def next_communal_polling_date(today: date) -> date:
@@ -80,82 +39,87 @@ def next_communal_polling_date(today: date) -> date:
     return d
 
 
-def sample_lists(seats: int, seed: int) -> list[CandidateList]:
-    rng = random.Random(seed)
-    lists = []
-    weights = [rng.uniform(0.3, 3.0) for _ in LIST_TITLES]
-    weights[-1] = 0.12  # one small list, to show the 5 % threshold (Art. 176)
-    total = 24_000
-    for (code, _title), w in zip(LIST_TITLES, weights, strict=True):
-        votes = int(total * w / sum(weights))
-        members = tuple(
-            ListCandidate(
-                f"{rng.choice(FIRST_NAMES)} {rng.choice(FAMILY_NAMES)}",
-                date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28)),
-            )
-            for _ in range(seats)
-        )
-        lists.append(CandidateList(code, votes, members))
-    return lists
+def _progress(text: str) -> None:
+    print(f"   … {text}", file=sys.stderr, flush=True)
 
 
-def run_demo(today: date | None = None) -> int:
+def run_demo(
+    *,
+    full: bool = False,
+    electors: int | None = None,
+    seed: int = DEMO_SEED,
+    polling_date: date = DEMO_DATE,
+    regions: tuple[str, ...] = (),
+    quiet: bool = False,
+) -> int:
+    """Run (or show again) the demo's simulated presidential election; 0 when done, 2 when the
+    territory is not loaded. ``full``: the whole national electorate; ``electors``: another
+    size; ``regions``: a part of the territory (tests)."""
     setup_django()
-    from kalata.territory.models import Commune, Region
+    from kalata.elections.models import Election
+    from kalata.elections.services import election_code
+    from kalata.simulation import SimulationOptions, simulate
+    from kalata.simulation.report import existing_lines, lines_fr
+    from kalata.territory.models import Commune, Mission, Region
 
-    today = today or date.today()
     if not Commune.objects.exists():
         print("Le territoire n'est pas chargé : lancez `kalata territory load`.")
         return 2
     print("KALATA — démonstration (Loi n°02-007 du 12 février 2002 modifiée)\n")
-    print("1. Le territoire (annexe de l'arrêté n°03-1879/MATCL-SG du 27 août 2003)")
-    regions = Region.objects.filter(kind="region").count()
+    regions_n = Region.objects.filter(kind="region").count()
     communes = Commune.objects.count()
-    councillors = sum(Commune.objects.values_list("councillors", flat=True))
+    missions = Mission.objects.count()
     population = sum(p for p in Commune.objects.values_list("population", flat=True) if p)
     print(
-        f"   {regions} régions, le District de Bamako, {communes} communes, "
-        f"{fr_int(councillors)} conseillers communaux à élire, "
-        f"{fr_int(population)} habitants recensés.\n"
+        f"Territoire : {regions_n} régions, le District de Bamako, {communes} communes "
+        f"({fr_int(population)} habitants recensés), {missions} ambassades et consulats.\n"
     )
-
-    polling = next_communal_polling_date(today)
-    cal = legal_calendar(ElectionType.COMMUNAL, polling)
-    print(
-        f"2. Calendrier légal du prochain scrutin communal possible (convocation le "
-        f"{fr_date(today)}) : {fr_date(polling)}"
-    )
-    for d in cal.deadlines:
-        when = fr_date(d.date) + (f" à {d.time}" if d.time else "")
-        print(f"   {when:<34} {d.label_fr} (art. {', '.join(d.articles)})")
-    for w in cal.warnings:
-        print(f"   ATTENTION : {w}")
-
-    commune = Commune.objects.select_related("cercle").get(code="CM010128")
-    lists = sample_lists(commune.councillors, seed=2004)
-    result = allocate_communal_seats(commune.councillors, lists)
-    valid = sum(lst.votes for lst in lists)
-    print(
-        f"\n3. Exemple de répartition des sièges : commune de {commune.name} "
-        f"(cercle de {commune.cercle.name}), {commune.councillors} conseillers (art. 176)"
-    )
-    for (code, title), lst in zip(LIST_TITLES, lists, strict=True):
-        share = fr_percent(percent(lst.votes, valid))
+    code = election_code("presidential", polling_date)
+    existing = Election.objects.filter(code=code).first()
+    if existing is not None:
         print(
-            f"   Liste {code} « {title} » : {fr_int(lst.votes)} voix ({share}) → "
-            f"{result.seats[code]} siège(s)"
+            f"L'élection simulée {code} existe déjà dans cette base : voici ses résultats. "
+            "Pour une autre simulation : kalata simulate presidential <un autre dimanche> "
+            "--seed N.\n"
         )
-    print("\n   Explication (extraits) :")
-    seat_steps = [s for s in result.steps if s.text.startswith("Siège n°")]
-    for step in result.steps:
-        if step in seat_steps[3:]:
-            continue
-        print(f"   - {step}")
-        if len(seat_steps) > 3 and step is seat_steps[2]:
-            print(f"   - … ({len(seat_steps) - 3} autres sièges, même règle)")
-    print("\n   Élus, dans l'ordre de présentation des listes :")
-    for e in result.elected[:10]:
-        print(f"   {e.list_code}{e.rank:>3}. {e.name}")
-    if len(result.elected) > 10:
-        print(f"   … et {len(result.elected) - 10} autres.")
+        print("\n".join(existing_lines(existing)))
+        _where(code)
+        return 0
+    if electors is None and not full:
+        electors = DEMO_ELECTORS
+    if full:
+        scale = "à l'échelle nationale : environ 7 millions d'électeurs et 10 000 bureaux de vote"
+    else:
+        other = polling_date + timedelta(days=7)
+        scale = (
+            f"à échelle réduite : {fr_int(electors)} électeurs inscrits, pour finir en moins "
+            "d'une minute (l'élection complète, environ 7 millions d'électeurs et 10 000 "
+            f"bureaux de vote : « kalata simulate presidential {other.isoformat()} »)"
+        )
+    print(f"Élection présidentielle simulée {scale}.\n")
+    report = simulate(
+        SimulationOptions(
+            kind="presidential",
+            polling_date=polling_date,
+            seed=seed,
+            electors=None if full else electors,
+            regions=regions,
+            progress=None if quiet else _progress,
+        )
+    )
+    print("\n".join(lines_fr(report)))
+    _where(code)
     return 0
+
+
+def _where(code: str) -> None:
+    print(
+        "\nOù regarder :\n"
+        f"  kalata results tabulate {code}-T1 --level region   (résultats par région)\n"
+        f"  kalata results tabulate {code}-T1 --level station --unit CM090001   "
+        "(bureaux d'une commune)\n"
+        f"  kalata results compare {code}-T1   (provisoires et définitifs côte à côte)\n"
+        "  kalata audit verify   (intégrité du journal d'audit)\n"
+        f"  Site public, une fois le serveur lancé (kalata manage runserver) : "
+        f"{PUBLIC_URL}/scrutins/{code}/"
+    )

@@ -23,6 +23,8 @@ COMMAND_MODULES = [
     "kalata.cli.election",
     "kalata.cli.results",
     "kalata.cli.accounts",
+    "kalata.cli.simulate",
+    "kalata.cli.api",
     "kalata.cli.admin",
 ]
 

@@ -15,7 +15,13 @@ def register(sub) -> None:
     p = sub.add_parser("migrate", help="crée ou met à jour la base de données")
     p.set_defaults(func=_migrate)
 
-    p = sub.add_parser("demo", help="la démonstration : territoire, calendrier, répartition")
+    p = sub.add_parser(
+        "demo",
+        help="la démonstration : une présidentielle simulée, des PV aux résultats définitifs",
+    )
+    p.add_argument("--full", action="store_true", help="tout le corps électoral (7 millions)")
+    p.add_argument("--electors", type=int, default=None, help="nombre d'électeurs simulés")
+    p.add_argument("--seed", type=int, default=None, help="graine du tirage (reproductible)")
     p.set_defaults(func=_demo)
 
 
@@ -39,6 +45,7 @@ def _migrate(args) -> int:
 
 
 def _demo(args) -> int:
-    from kalata.demo import run_demo
+    from kalata.demo import DEMO_SEED, run_demo
 
-    return run_demo()
+    seed = DEMO_SEED if args.seed is None else args.seed
+    return run_demo(full=args.full, electors=args.electors, seed=seed)

@@ -1,4 +1,4 @@
-"""The demo runs the foundation's main job on the loaded territory."""
+"""``kalata demo`` runs the main job: a simulated presidential election to final results."""
 
 from datetime import date
 
@@ -6,6 +6,7 @@ import pytest
 
 from kalata.demo import next_communal_polling_date, run_demo
 from kalata.law.calendar import ElectionType, legal_calendar
+from kalata.law.explain import fr_int
 
 
 @pytest.mark.article("77")
@@ -20,20 +21,29 @@ def test_next_communal_vote_is_the_first_legal_sunday_after_a_convocation_today(
 
 
 @pytest.mark.django_db
-@pytest.mark.article("176")
-def test_demo_prints_territory_calendar_and_a_seat_allocation(capsys):
+@pytest.mark.article("141")
+@pytest.mark.article("142")
+def test_demo_simulates_an_election_to_final_results_then_shows_it_again(capsys):
+    from kalata.results.models import Proclamation
     from kalata.territory.services import load_territory
 
     load_territory()
-    assert run_demo(today=date(2026, 11, 23)) == 0
+    assert run_demo(electors=12_000, regions=("R08",), quiet=True) == 0
     out = capsys.readouterr().out
     assert "703 communes" in out
-    assert "dimanche 24 janvier 2027" in out
-    assert "commune de Kayes" in out and "33 conseillers" in out
-    assert "Liste F exclue" in out
+    assert f"{fr_int(12_000)} électeurs inscrits" in out
+    assert "Résultats définitifs" in out and "Élu : " in out
+    assert "kalata results tabulate PRES-2027-04-25-T1" in out
+    assert "/scrutins/PRES-2027-04-25/" in out
+    assert Proclamation.objects.filter(round__election__code="PRES-2027-04-25").count() == 2
+    # Idempotent: a second run shows the existing election instead of failing.
+    assert run_demo(electors=12_000, regions=("R08",), quiet=True) == 0
+    again = capsys.readouterr().out
+    assert "existe déjà" in again and "Résultats définitifs" in again and "Élu : " in again
+    assert Proclamation.objects.filter(round__election__code="PRES-2027-04-25").count() == 2
 
 
 @pytest.mark.django_db
 def test_demo_without_territory_says_how_to_load_it(capsys):
-    assert run_demo(today=date(2026, 11, 23)) == 2
+    assert run_demo() == 2
     assert "kalata territory load" in capsys.readouterr().out
