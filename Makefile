@@ -16,11 +16,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-## make demo — migrate, load the territory, run the main job (SQLite, nothing else needed)
+## make demo — migrate, load the territory, run the main job (a simulated national presidential
+## election to final results) and serve it on http://127.0.0.1:8000 (SQLite, nothing else needed)
 demo: $(STAMP)
 	$(BIN)/kalata migrate
 	$(BIN)/kalata territory load
-	$(BIN)/kalata demo
+	$(BIN)/kalata demo --serve
 
 ## make bench — the benchmarks of the results issue (bench/README.md): recomputation against a
 ## DuckDB floor, ingest, the simulated election end to end, peak memory; SQLite, and PostgreSQL

@@ -112,6 +112,69 @@ def run_demo(
     return 0
 
 
+#: The demo accounts: username, role, scope (Bamako District's commission, or national).
+DEMO_ACCOUNTS = (
+    ("demo-agent-a", "clerk", "D09", "agent de saisie A, commission du District de Bamako"),
+    ("demo-agent-b", "clerk", "D09", "agent de saisie B, commission du District de Bamako"),
+    ("demo-president", "president", "D09", "président de la commission du District"),
+    ("demo-ceni", "ceni", "D09", "superviseur CENI du District"),
+    ("demo-delegue", "delegate", "D09", "délégué de parti, District de Bamako"),
+    ("demo-ministere", "ministry", "", "Ministère (résultats provisoires)"),
+    ("demo-cour", "court", "", "Cour constitutionnelle (résultats définitifs)"),
+    ("demo-admin", "admin", "", "administrateur"),
+)
+
+
+def demo_accounts(election_code_: str) -> list[tuple[str, str, str]]:
+    """Create (or reset) the demo accounts with fresh random passwords; return
+    ``(username, password, description)`` rows to print. Only ever for the demo database."""
+    import secrets
+
+    from django.contrib.auth import get_user_model
+
+    from kalata.accounts.models import RoleAssignment
+    from kalata.accounts.services import create_user, grant
+    from kalata.elections.models import Election
+    from kalata.territory.models import Region
+
+    User = get_user_model()
+    election = Election.objects.get(code=election_code_)
+    district = Region.objects.get(code="D09")
+    rows = []
+    for username, role, scope, description in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(9)
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = create_user(username, password, staff=(role == "admin"))
+        else:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        if not RoleAssignment.objects.filter(user=user, role=role, revoked_at=None).exists():
+            kwargs = {"region": district} if scope == "D09" else {}
+            if role != "admin":
+                kwargs["election"] = election
+            grant(user, role, **kwargs)
+        rows.append((username, password, description))
+    return rows
+
+
+def serve(code: str, address: str = "127.0.0.1:8000") -> int:
+    """Print the demo accounts and serve the site (public results and commission screens)."""
+    from django.core.management import call_command
+
+    print("\nComptes de démonstration (mots de passe tirés au hasard à chaque lancement) :")
+    for username, password, description in demo_accounts(code):
+        print(f"  {username:<16} {password:<14} {description}")
+    print(
+        f"\nSite public : {PUBLIC_URL}/scrutins/{code}/\n"
+        f"Commissions : {PUBLIC_URL}/commission/   API : {PUBLIC_URL}/api/v1/docs\n"
+        "Ctrl-C pour arrêter.\n",
+        flush=True,
+    )
+    call_command("runserver", address, use_reloader=False)
+    return 0
+
+
 def _where(code: str) -> None:
     print(
         "\nOù regarder :\n"

@@ -22,6 +22,11 @@ def register(sub) -> None:
     p.add_argument("--full", action="store_true", help="tout le corps électoral (7 millions)")
     p.add_argument("--electors", type=int, default=None, help="nombre d'électeurs simulés")
     p.add_argument("--seed", type=int, default=None, help="graine du tirage (reproductible)")
+    p.add_argument(
+        "--serve",
+        action="store_true",
+        help="puis sert le site sur http://127.0.0.1:8000 avec des comptes de démonstration",
+    )
     p.set_defaults(func=_demo)
 
 
@@ -45,7 +50,11 @@ def _migrate(args) -> int:
 
 
 def _demo(args) -> int:
-    from kalata.demo import DEMO_SEED, run_demo
+    from kalata.demo import DEMO_DATE, DEMO_SEED, run_demo, serve
+    from kalata.elections.services import election_code
 
     seed = DEMO_SEED if args.seed is None else args.seed
-    return run_demo(full=args.full, electors=args.electors, seed=seed)
+    status = run_demo(full=args.full, electors=args.electors, seed=seed)
+    if status or not args.serve:
+        return status
+    return serve(election_code("presidential", DEMO_DATE))

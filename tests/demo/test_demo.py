@@ -47,3 +47,24 @@ def test_demo_simulates_an_election_to_final_results_then_shows_it_again(capsys)
 def test_demo_without_territory_says_how_to_load_it(capsys):
     assert run_demo() == 2
     assert "kalata territory load" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_demo_accounts_get_their_roles_and_fresh_passwords():
+    from django.contrib.auth import authenticate
+
+    from kalata.accounts.models import RoleAssignment
+    from kalata.demo import DEMO_ACCOUNTS, demo_accounts
+    from kalata.elections.services import create_election
+    from kalata.territory.services import load_territory
+
+    load_territory()
+    election = create_election("presidential", date(2027, 4, 25), actor=None).election
+    first = dict((u, p) for u, p, _ in demo_accounts(election.code))
+    again = dict((u, p) for u, p, _ in demo_accounts(election.code))
+    assert set(first) == {a[0] for a in DEMO_ACCOUNTS}
+    assert first["demo-agent-a"] != again["demo-agent-a"]
+    assert authenticate(username="demo-agent-a", password=again["demo-agent-a"]) is not None
+    clerk = RoleAssignment.objects.get(user__username="demo-agent-a")
+    assert clerk.role == "clerk" and clerk.region.code == "D09" and clerk.election == election
+    assert RoleAssignment.objects.filter(user__username="demo-cour", region=None).count() == 1
