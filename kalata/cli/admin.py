@@ -51,10 +51,11 @@ def _migrate(args) -> int:
 
 def _demo(args) -> int:
     from kalata.demo import DEMO_DATE, DEMO_SEED, run_demo, serve
-    from kalata.elections.services import election_code
 
     seed = DEMO_SEED if args.seed is None else args.seed
     status = run_demo(full=args.full, electors=args.electors, seed=seed)
     if status or not args.serve:
         return status
+    from kalata.elections.services import election_code  # Django is set up by run_demo
+
     return serve(election_code("presidential", DEMO_DATE))
