@@ -51,3 +51,16 @@ def test_security_headers_on_a_response(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_are_french_whatever_the_browser_language(client):
+    response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "fr"
+
+
+def test_the_language_switch_cookie_chooses_english(client):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/admin/login/")
+    assert response["Content-Language"] == "en"
