@@ -14,6 +14,9 @@ from kalata.law.explain import LawError
 from kalata.territory import annex
 from kalata.territory.models import Cercle, Commune
 
+# The deputies per constituency (Loi n°02-010, the LAW_MAP table "deputies").
+pytestmark = pytest.mark.article("deputies")
+
 # The LAW_MAP table ("Deputies per constituency"), by number of seats, with the territory's names.
 LAW_MAP = {
     7: "Kati, Sikasso, Ségou",
