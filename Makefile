@@ -32,17 +32,17 @@ bench: $(STAMP)
 
 ## make test — ruff, then pytest (SQLite unless DATABASE_URL points elsewhere)
 test: $(STAMP) chromium
-	$(BIN)/ruff check kalata tests
-	$(BIN)/ruff format --check kalata tests
+	$(BIN)/ruff check kalata tests bench
+	$(BIN)/ruff format --check kalata tests bench
 	$(BIN)/pytest -q -p no:cacheprovider
 
-## Debian's Chromium for the browser tests (Playwright drives it; no browser download) and
-## poppler-utils (pdftotext, pdftoppm) to read the official PDFs in the tests
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download),
+## poppler-utils (pdftotext, pdftoppm) to read the official PDFs, wrk for the web bench smoke test
 chromium:
-	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
-	  echo "Installation de chromium et poppler-utils (apt-get)"; \
+	@{ command -v chromium && command -v pdftotext && command -v wrk; } >/dev/null 2>&1 || { \
+	  echo "Installation de chromium, poppler-utils et wrk (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq chromium poppler-utils >/dev/null; }
+	    apt-get install -y -qq chromium poppler-utils wrk >/dev/null; }
 
 clean:
 	rm -rf $(VENV) data build *.egg-info
