@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from django.db import models
 
-from kalata.audit.canonical import canonical_json
+from kalata.audit.canonical import canonical_json, plain_json
 
 GENESIS_HASH = "0" * 64
 HASH_FORMAT = "kalata-audit-v1"
@@ -67,6 +67,36 @@ def event_hash(
     return hashlib.sha256(canonical_json(envelope).encode("utf-8")).hexdigest()
 
 
+def plain_event_hash(
+    seq: int,
+    timestamp_text: str,
+    actor: str,
+    event_type: str,
+    object_model: str,
+    object_pk: str,
+    before: str,
+    after: str,
+    reason: str,
+    prev_hash: str,
+) -> str:
+    """``event_hash`` for fields that are already plain (``timestamp_text`` from ``utc_text``):
+    the same digest, without walking the envelope (the append path hashes thousands of them)."""
+    envelope = {
+        "format": HASH_FORMAT,
+        "seq": seq,
+        "timestamp": timestamp_text,
+        "actor": actor,
+        "event_type": event_type,
+        "object_model": object_model,
+        "object_pk": object_pk,
+        "before": before,
+        "after": after,
+        "reason": reason,
+        "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(plain_json(envelope).encode("utf-8")).hexdigest()
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AuditImmutableError()
@@ -82,7 +112,7 @@ class AuditEventQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         raise AuditImmutableError(
-            "Un événement d'audit s'écrit un par un par kalata.audit.services.record()."
+            "Un événement d'audit s'écrit par kalata.audit.services.record() ou record_many()."
         )
 
 

@@ -12,11 +12,16 @@ Apps register their models in ``AppConfig.ready()``::
 
     register_audited_model("results.tallysheet", model_serializer(exclude=("updated_at",)),
                            key=lambda sheet: sheet.code)
+
+A serialiser that reads other tables (a sheet's entries and votes) should also give a *batch*
+serialiser, ``serialize_many(instances) -> list[dict]`` (same dicts, same order), reading those
+tables once for many rows: ``verify`` compares rows in batches of
+``kalata.audit.verification.VERIFY_BATCH``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -34,6 +39,7 @@ __all__ = [
 ]
 
 Serializer = Callable[[models.Model], dict]
+BatchSerializer = Callable[[Sequence[models.Model]], list[dict]]
 KeyFunction = Callable[[models.Model], object]
 
 
@@ -70,6 +76,7 @@ class AuditedModel:
     label: str  # "app_label.modelname", lower case
     serializer: Serializer
     key: KeyFunction = _pk_key
+    batch_serializer: BatchSerializer | None = None
 
     @property
     def model(self) -> type[models.Model]:
@@ -78,6 +85,15 @@ class AuditedModel:
     def serialize(self, instance: models.Model) -> dict:
         """The instance's canonical plain form (what ``after`` must hold)."""
         return to_plain(self.serializer(instance))
+
+    def serialize_many(self, instances: Sequence[models.Model]) -> list[dict]:
+        """``serialize`` of each instance, with the batch serialiser when there is one."""
+        if self.batch_serializer is None:
+            return [self.serialize(instance) for instance in instances]
+        out = self.batch_serializer(instances)
+        if len(out) != len(instances):
+            raise ValueError(f"{self.label} : le sérialiseur par lots a perdu des lignes.")
+        return [to_plain(item) for item in out]
 
     def key_of(self, instance: models.Model) -> str:
         return str(to_plain(self.key(instance)))
@@ -97,10 +113,14 @@ def register_audited_model(
     serializer: Serializer | None = None,
     *,
     key: KeyFunction | None = None,
+    serialize_many: BatchSerializer | None = None,
 ) -> AuditedModel:
-    """Declare a model audited (replaces an earlier registration of the same model)."""
+    """Declare a model audited (replaces an earlier registration of the same model).
+
+    ``serialize_many``: optional batch form of ``serializer`` (see the module docstring).
+    """
     label = _label(model_or_label)
-    entry = AuditedModel(label, serializer or model_serializer(), key or _pk_key)
+    entry = AuditedModel(label, serializer or model_serializer(), key or _pk_key, serialize_many)
     _REGISTRY[label] = entry
     return entry
 

@@ -13,31 +13,43 @@ Every write in Kalata goes with one ``record()`` call, in the same transaction::
         record(TALLY_CORRECTED, request.user, sheet, before, sheet,
                reason="Erreur de report constatée par la commission")
 
-so that the data and its event commit or roll back together. ``verify`` (re-exported here from
-``kalata.audit.verification``) recomputes the chain and compares audited rows with the log.
+so that the data and its event commit or roll back together. ``record_many()`` appends several
+events at once (one lock of the head, bulk inserts): the same chain as one ``record()`` each.
+``verify`` (re-exported here from ``kalata.audit.verification``) recomputes the chain and
+compares audited rows with the log.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
-from kalata.audit.canonical import canonical_json, to_plain
+from kalata.audit.canonical import Canonical, plain_json, to_plain, utc_text
 from kalata.audit.events import EventType, get_event_type
-from kalata.audit.models import GENESIS_HASH, HEAD_ID, AuditChainHead, AuditEvent, event_hash
+from kalata.audit.models import (
+    GENESIS_HASH,
+    HEAD_ID,
+    AuditChainHead,
+    AuditEvent,
+    plain_event_hash,
+)
 from kalata.audit.registry import audited_model, model_serializer
 from kalata.audit.verification import VerifyReport, verify
 
 __all__ = [
     "SYSTEM",
     "AuditError",
+    "Canonical",
+    "EventSpec",
     "ObjRef",
     "VerifyReport",
     "head",
     "record",
+    "record_many",
     "ref",
     "snapshot",
     "verify",
@@ -122,27 +134,70 @@ def _actor(actor) -> str:
     return name
 
 
-def _lock_head(using: str) -> AuditChainHead:
-    """Lock the chain head row (created on first use) so appends happen one at a time.
+@dataclass(frozen=True)
+class EventSpec:
+    """One event for ``record_many()``: the arguments of ``record()``."""
 
-    On PostgreSQL ``SELECT … FOR UPDATE`` makes concurrent writers wait for each other's commit;
-    SQLite has no row locks, but a single writer holds the database write lock, and the primary
-    key on ``seq`` turns any race into an error rather than a fork.
+    event_type: str | EventType
+    actor: object
+    obj_ref: object
+    before: object = None
+    after: object = None
+    reason: str = ""
+    timestamp: datetime | None = None
+
+
+def _state_text(value) -> str:
+    """The canonical JSON text stored for a ``before``/``after`` value (see ``snapshot()``)."""
+    if value is None:
+        return "null"
+    if type(value) is Canonical:
+        return str.__str__(value)
+    return plain_json(snapshot(value))
+
+
+def _prepare(spec: EventSpec, now: datetime, times: dict) -> dict:
+    """Check one event's arguments and return its stored fields (all but the chain's).
+
+    ``now``: the time of writing, for events given no timestamp; ``times`` memoises the
+    canonical text of each timestamp (the events of a batch share one).
     """
-    heads = AuditChainHead.objects.using(using).select_for_update()
     try:
-        return heads.get(pk=HEAD_ID)
-    except AuditChainHead.DoesNotExist:
-        pass
-    if AuditEvent.objects.using(using).exists():
+        etype = get_event_type(spec.event_type)
+    except KeyError as exc:
+        raise AuditError(exc.args[0]) from None
+    reason = (spec.reason or "").strip()
+    if etype.requires_reason and not reason:
+        raise AuditError(f"Un motif est obligatoire pour « {etype.label} » ({etype.key}).")
+    timestamp = spec.timestamp
+    if timestamp is None:
+        timestamp = now
+    elif timezone.is_naive(timestamp):
+        raise AuditError("L'horodatage doit comporter un fuseau horaire.")
+    found = times.get(timestamp)
+    if found is None:
+        utc = timestamp.astimezone(UTC)
+        found = times[timestamp] = (utc, utc_text(utc))
+    target = ref(spec.obj_ref)
+    return {
+        "timestamp": found[0],
+        "timestamp_text": found[1],
+        "actor": _actor(spec.actor),
+        "event_type": etype.key,
+        "object_model": target.model,
+        "object_pk": target.key,
+        "before": _state_text(spec.before),
+        "after": _state_text(spec.after),
+        "reason": reason,
+    }
+
+
+def _require_transaction(using: str) -> None:
+    if not transaction.get_connection(using).in_atomic_block:
         raise AuditError(
-            "La tête de la chaîne d'audit a disparu alors que le journal contient des "
-            "événements : lancez « kalata audit verify »."
-        ) from None
-    AuditChainHead.objects.using(using).bulk_create(
-        [AuditChainHead(id=HEAD_ID, seq=0, hash=GENESIS_HASH)], ignore_conflicts=True
-    )
-    return heads.get(pk=HEAD_ID)
+            "record() doit être appelé dans la transaction de l'écriture auditée "
+            "(transaction.atomic())."
+        )
 
 
 def record(
@@ -161,45 +216,246 @@ def record(
     - ``event_type``: a registered key or ``EventType`` (``kalata.audit.events``);
     - ``actor``: a username, a user object, or None for ``"system"``;
     - ``obj_ref``: see ``ref()``; ``before``/``after``: see ``snapshot()`` (None for a creation
-      or a deletion);
+      or a deletion), or a ``Canonical`` text, computed once when a state is the ``after`` of
+      one event and the ``before`` of the next;
     - ``reason``: French, mandatory for types that require it (corrections, rulings);
     - ``timestamp``: aware datetime, default now (stored in UTC).
     """
-    if not transaction.get_connection(using).in_atomic_block:
-        raise AuditError(
-            "record() doit être appelé dans la transaction de l'écriture auditée "
-            "(transaction.atomic())."
-        )
-    try:
-        etype = get_event_type(event_type)
-    except KeyError as exc:
-        raise AuditError(exc.args[0]) from None
-    reason = (reason or "").strip()
-    if etype.requires_reason and not reason:
-        raise AuditError(f"Un motif est obligatoire pour « {etype.label} » ({etype.key}).")
-    if timestamp is None:
-        timestamp = timezone.now()
-    elif timezone.is_naive(timestamp):
-        raise AuditError("L'horodatage doit comporter un fuseau horaire.")
-    target = ref(obj_ref)
-    fields = {
-        "timestamp": timestamp.astimezone(UTC),
-        "actor": _actor(actor),
-        "event_type": etype.key,
-        "object_model": target.model,
-        "object_pk": target.key,
-        "before": canonical_json(snapshot(before)),
-        "after": canonical_json(snapshot(after)),
-        "reason": reason,
-    }
+    _require_transaction(using)
+    spec = EventSpec(event_type, actor, obj_ref, before, after, reason, timestamp)
+    fields = _prepare(spec, timestamp or timezone.now(), {})
+    return _append(using, [fields])[0]
 
-    chain_head = _lock_head(using)
-    seq = chain_head.seq + 1
-    digest = event_hash(seq=seq, prev_hash=chain_head.hash, **fields)
-    event = AuditEvent(seq=seq, prev_hash=chain_head.hash, hash=digest, **fields)
-    event.save(using=using)
-    AuditChainHead.objects.using(using).filter(pk=HEAD_ID).update(seq=seq, hash=digest)
-    return event
+
+def record_many(
+    events: Iterable[EventSpec | tuple], *, using: str = DEFAULT_DB_ALIAS
+) -> list[AuditEvent]:
+    """Append several events, in order, inside the caller's transaction; return them.
+
+    Each item is an ``EventSpec`` or a tuple of ``record()``'s positional arguments
+    (``event_type, actor, obj_ref, before, after[, reason]``). Every event is checked first (one
+    refused, nothing is written); then the chain head is locked once, the events are inserted
+    in bulk and the head is moved once. The chain is exactly what as many ``record()`` calls
+    would have written: consecutive numbers, each event chained to the one before. Events given
+    no timestamp share one: the time of writing.
+    """
+    _require_transaction(using)
+    now, times = timezone.now(), {}
+    prepared = [
+        _prepare(item if isinstance(item, EventSpec) else EventSpec(*item), now, times)
+        for item in events
+    ]
+    if not prepared:
+        return []
+    return _append(using, prepared)
+
+
+# --- Appending: the chain head and the inserts --------------------------------------------------
+#
+# The minimum is: lock the head, insert the events, move the head. Each connection remembers the
+# head it last wrote; the next append first tries to move the head *from that value* with one
+# conditional ``UPDATE … WHERE seq = %s AND hash = %s``. The database checks the guess under the
+# row lock (on PostgreSQL a concurrent writer waits for the holder's commit, then the condition
+# is evaluated again on the committed row), so an event is only ever chained to the true head.
+# When the guess is stale — another process wrote, a transaction rolled back, the log was
+# emptied — nothing is written and the head is read under lock as before. On PostgreSQL the
+# conditional move and the inserts are one statement (a data-modifying ``WITH``): one round
+# trip per append in the usual case.
+
+#: From this many events, PostgreSQL receives them by ``COPY`` rather than ``INSERT``.
+COPY_FROM = 200
+_GUESS = "_kalata_audit_head"
+_ROWS = "<rows>"
+_SQL = "_kalata_audit_sql"
+_EVENT_COLUMNS = (
+    "seq",
+    "timestamp",
+    "actor",
+    "event_type",
+    "object_model",
+    "object_pk",
+    "before",
+    "after",
+    "reason",
+    "prev_hash",
+    "hash",
+)
+if tuple(f.attname for f in AuditEvent._meta.concrete_fields) != _EVENT_COLUMNS:
+    raise RuntimeError("AuditEvent's columns changed: update _EVENT_COLUMNS (AuditEvent(*values))")
+
+
+def _chain(rows: list[dict], seq: int, prev_hash: str) -> list[tuple]:
+    """Number and hash ``rows`` after the head ``(seq, prev_hash)``: one value tuple each."""
+    out = []
+    for fields in rows:
+        seq += 1
+        digest = plain_event_hash(
+            seq,
+            fields["timestamp_text"],
+            fields["actor"],
+            fields["event_type"],
+            fields["object_model"],
+            fields["object_pk"],
+            fields["before"],
+            fields["after"],
+            fields["reason"],
+            prev_hash,
+        )
+        out.append(
+            (
+                seq,
+                fields["timestamp"],
+                fields["actor"],
+                fields["event_type"],
+                fields["object_model"],
+                fields["object_pk"],
+                fields["before"],
+                fields["after"],
+                fields["reason"],
+                prev_hash,
+                digest,
+            )
+        )
+        prev_hash = digest
+    return out
+
+
+def _statements(connection) -> dict:
+    """The SQL of an append for this connection's backend (built once per connection)."""
+    cached = getattr(connection, _SQL, None)
+    if cached is not None:
+        return cached
+    qn = connection.ops.quote_name
+    events = qn(AuditEvent._meta.db_table)
+    head_table = qn(AuditChainHead._meta.db_table)
+    lock = (
+        f" {connection.ops.for_update_sql()}" if connection.features.has_select_for_update else ""
+    )
+    columns = ", ".join(qn(c) for c in _EVENT_COLUMNS)
+    seq, hash_, id_ = qn("seq"), qn("hash"), qn("id")
+    move = (
+        f"UPDATE {head_table} SET {seq} = %s, {hash_} = %s "
+        f"WHERE {id_} = %s AND {seq} = %s AND {hash_} = %s"
+    )
+    max_params = connection.features.max_query_params or 65535
+    cached = {
+        "read": f"SELECT {seq}, {hash_} FROM {head_table} WHERE {id_} = %s{lock}",
+        "move": move,
+        "insert": f"INSERT INTO {events} ({columns}) VALUES ",
+        "row": "(" + ", ".join(["%s"] * len(_EVENT_COLUMNS)) + ")",
+        "rows_per_insert": max(1, min(500, max_params // len(_EVENT_COLUMNS))),
+        "copy": f"COPY {events} ({columns}) FROM STDIN"
+        if connection.vendor == "postgresql"
+        else None,
+        # PostgreSQL: move the head (if it is the guessed one) and insert, in one statement.
+        "move_insert": (
+            f"WITH moved AS ({move} RETURNING {id_}) INSERT INTO {events} ({columns}) "
+            f"SELECT * FROM (VALUES {_ROWS}) AS new_events ({columns}) "
+            "WHERE EXISTS (SELECT 1 FROM moved)"
+        )
+        if connection.vendor == "postgresql"
+        else None,
+    }
+    setattr(connection, _SQL, cached)
+    return cached
+
+
+def _lock_head(using: str) -> tuple[int, str]:
+    """Lock the chain head row (created on first use) and return its ``(seq, hash)``.
+
+    On PostgreSQL ``SELECT … FOR UPDATE`` makes concurrent writers wait for each other's commit;
+    SQLite has no row locks, but a single writer holds the database write lock, and the primary
+    key on ``seq`` turns any race into an error rather than a fork.
+    """
+    connection = connections[using]
+    read = _statements(connection)["read"]
+    with connection.cursor() as cursor:
+        cursor.execute(read, [HEAD_ID])
+        row = cursor.fetchone()
+        if row is not None:
+            return row[0], row[1]
+        # First use. Another writer may be creating the head at the same moment: the insert
+        # waits for it and does nothing, and the head is read again (locked).
+        AuditChainHead.objects.using(using).bulk_create(
+            [AuditChainHead(id=HEAD_ID, seq=0, hash=GENESIS_HASH)], ignore_conflicts=True
+        )
+        cursor.execute(read, [HEAD_ID])
+        seq, digest = cursor.fetchone()
+    if seq == 0 and AuditEvent.objects.using(using).exists():
+        raise AuditError(
+            "La tête de la chaîne d'audit a disparu alors que le journal contient des "
+            "événements : lancez « kalata audit verify »."
+        )
+    return seq, digest
+
+
+def _params(connection, values: list[tuple]) -> list:
+    adapt, adapted = connection.ops.adapt_datetimefield_value, {}
+    out = []
+    for value in values:
+        timestamp = adapted.get(value[1])
+        if timestamp is None:
+            timestamp = adapted[value[1]] = adapt(value[1])
+        out.extend((value[0], timestamp, *value[2:]))
+    return out
+
+
+def _insert(connection, cursor, sql: dict, values: list[tuple]) -> None:
+    if sql["copy"] is not None and len(values) >= COPY_FROM:
+        # PostgreSQL, a large batch (the sheets of a round): COPY streams the rows without
+        # quoting them into a statement. Constraints apply as for INSERT.
+        with connection.wrap_database_errors, cursor.copy(sql["copy"]) as copy:
+            for value in values:
+                copy.write_row(value)
+        return
+    size = sql["rows_per_insert"]
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
+        rows = ", ".join([sql["row"]] * len(chunk))
+        cursor.execute(sql["insert"] + rows, _params(connection, chunk))
+
+
+def _try_guess(connection, cursor, sql: dict, guess, values: list[tuple]) -> bool:
+    """Append ``values`` if the head is still ``guess``; False (nothing written) otherwise."""
+    move = [values[-1][0], values[-1][-1], HEAD_ID, guess[0], guess[1]]
+    if sql["move_insert"] is not None and len(values) <= sql["rows_per_insert"]:
+        rows = ", ".join([sql["row"]] * len(values))
+        cursor.execute(sql["move_insert"].replace(_ROWS, rows), move + _params(connection, values))
+        return cursor.rowcount == len(values)
+    cursor.execute(sql["move"], move)
+    if cursor.rowcount != 1:
+        return False
+    _insert(connection, cursor, sql, values)
+    return True
+
+
+def _append(using: str, rows: list[dict]) -> list[AuditEvent]:
+    """Chain ``rows`` to the head, insert them and move the head (see the comment above)."""
+    connection = connections[using]
+    sql = _statements(connection)
+    guess = getattr(connection, _GUESS, None)
+    setattr(connection, _GUESS, None)  # set again below only once the append succeeded
+    with connection.cursor() as cursor:
+        values = None
+        if guess is not None:
+            values = _chain(rows, *guess)
+            if not _try_guess(connection, cursor, sql, guess, values):
+                values = None
+        if values is None:
+            current = _lock_head(using)
+            values = _chain(rows, *current)
+            cursor.execute(sql["move"], [values[-1][0], values[-1][-1], HEAD_ID, *current])
+            if cursor.rowcount != 1:  # pragma: no cover - the head is locked (or SQLite's lock)
+                raise AuditError("La tête de la chaîne d'audit a changé pendant l'écriture.")
+            _insert(connection, cursor, sql, values)
+    setattr(connection, _GUESS, (values[-1][0], values[-1][-1]))
+    events = []
+    for value in values:
+        event = AuditEvent(*value)
+        event._state.adding = False
+        event._state.db = using
+        events.append(event)
+    return events
 
 
 @dataclass(frozen=True)

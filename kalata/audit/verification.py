@@ -9,6 +9,7 @@ not happen — only a head hash published elsewhere (anchoring) can show that.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,9 +17,9 @@ from dataclasses import dataclass, field
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from kalata.audit import guards
-from kalata.audit.canonical import canonical_json
+from kalata.audit.canonical import plain_json, utc_text
 from kalata.audit.events import get_event_type
-from kalata.audit.models import GENESIS_HASH, HEAD_ID, AuditChainHead, AuditEvent, event_hash
+from kalata.audit.models import GENESIS_HASH, HEAD_ID, AuditChainHead, AuditEvent, plain_event_hash
 from kalata.audit.registry import AuditedModel, audited_model, audited_models
 from kalata.law.explain import fr_int
 
@@ -37,6 +38,9 @@ CHANGED = "changed"
 DELETED = "deleted"
 UNAUDITED = "unaudited"
 NOT_DELETED = "not_deleted"
+
+#: Audited rows compared per batch (``AuditedModel.serialize_many``: a few queries per batch).
+VERIFY_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -242,17 +246,8 @@ def _verify(scope: list[AuditedModel], using: str, connection) -> VerifyReport:
                     f"Événement n° {seq} : trou dans la numérotation, {missing} (supprimés ?).",
                 )
             )
-        computed = event_hash(
-            seq=seq,
-            timestamp=ts,
-            actor=actor,
-            event_type=etype,
-            object_model=model,
-            object_pk=pk,
-            before=before,
-            after=after,
-            reason=reason,
-            prev_hash=stored_prev,
+        computed = plain_event_hash(
+            seq, utc_text(ts), actor, etype, model, pk, before, after, reason, stored_prev
         )
         if computed != stored:
             problems.append(
@@ -274,8 +269,9 @@ def _verify(scope: list[AuditedModel], using: str, connection) -> VerifyReport:
             )
         for name, text in (("avant", before), ("après", after)):
             try:
-                canonical = canonical_json(json.loads(text)) == text
-            except ValueError:
+                # ``json.loads`` gives plain values: their canonical text needs no walk.
+                canonical = plain_json(json.loads(text)) == text
+            except (ValueError, TypeError):
                 canonical = False
             if not canonical:
                 problems.append(
@@ -367,6 +363,16 @@ def _verify(scope: list[AuditedModel], using: str, connection) -> VerifyReport:
     )
 
 
+def _serialized(entry: AuditedModel, using: str):
+    """Every row of the model (by primary key) with its serialisation, read in batches."""
+    rows = entry.model._base_manager.using(using).order_by("pk").iterator(chunk_size=VERIFY_BATCH)
+    while True:
+        batch = list(itertools.islice(rows, VERIFY_BATCH))
+        if not batch:
+            return
+        yield from zip(batch, entry.serialize_many(batch), strict=True)
+
+
 def _check_model(
     entry: AuditedModel, latest: dict[tuple[str, str], str], using: str
 ) -> tuple[list[DataMismatch], int]:
@@ -375,11 +381,10 @@ def _check_model(
     found: list[DataMismatch] = []
     seen: set[str] = set()
     checked = 0
-    for instance in entry.model._base_manager.using(using).order_by("pk").iterator(chunk_size=2000):
+    for instance, current in _serialized(entry, using):
         checked += 1
         key = entry.key_of(instance)
         seen.add(key)
-        current = entry.serialize(instance)
         if key not in logged:
             found.append(
                 DataMismatch(

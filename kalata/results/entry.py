@@ -40,17 +40,17 @@ waits for acknowledgement or is blocked, but the scalar columns, ``SheetVote`` r
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 
-from kalata.audit.canonical import canonical_json
+from kalata.audit.canonical import Canonical, canonical_json
 from kalata.audit.events import register_event_type
 from kalata.audit.registry import model_serializer, register_audited_model
-from kalata.audit.services import record
+from kalata.audit.services import EventSpec, record_many, snapshot
 from kalata.elections.models import Selection
 from kalata.law.explain import fr_int
 from kalata.law.tally import (
@@ -322,24 +322,64 @@ def serialize_sheet(sheet: TallySheet) -> dict:
     return sheet_state(sheet, entries, dict(votes))
 
 
+def serialize_sheets(sheets: Sequence[TallySheet]) -> list[dict]:
+    """``serialize_sheet`` of many sheets, reading their entries and votes in two queries (by
+    ranges of primary keys when the sheets are contiguous, as ``verify`` reads them)."""
+    if not sheets:
+        return []
+    db = sheets[0]._state.db or "default"
+    ids = {sheet.pk for sheet in sheets}
+    entries: dict[int, list[dict]] = {pk: [] for pk in ids}
+    votes: dict[int, dict[str, int]] = {pk: {} for pk in ids}
+    low, high = min(ids), max(ids)
+    for chunk in [None] if high - low < 4 * len(ids) else _chunks(sorted(ids), 500):
+        where = (
+            {"sheet_id__gte": low, "sheet_id__lte": high}
+            if chunk is None
+            else {"sheet_id__in": chunk}
+        )
+        rows = (
+            DataEntry.objects.using(db).filter(**where).order_by().values("sheet_id", *ENTRY_FIELDS)
+        )
+        for row in rows:
+            if row["sheet_id"] in ids:
+                entries[row["sheet_id"]].append(row)
+        for sheet_id, code, n in (
+            SheetVote.objects.using(db)
+            .filter(**where)
+            .order_by()
+            .values_list("sheet_id", "selection__code", "votes")
+        ):
+            if sheet_id in ids:
+                votes[sheet_id][code] = n
+    return [sheet_state(sheet, entries[sheet.pk], votes[sheet.pk]) for sheet in sheets]
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def register_audit() -> None:
     """Declare the results models audited (called by ``ResultsConfig.ready()``)."""
-    register_audited_model("results.tallysheet", serialize_sheet)
+    register_audited_model("results.tallysheet", serialize_sheet, serialize_many=serialize_sheets)
     register_audited_model("results.acknowledgement", model_serializer())
     register_audited_model("results.correction", model_serializer())
 
 
 def record_expected(sheets: Iterable[TallySheet], actor) -> int:
-    """Record ``tally.expected`` for newly created sheets (no query per sheet); return the count.
+    """Record ``tally.expected`` for newly created sheets (appended together: a few statements
+    whatever their number); return the count.
 
     Call it in the transaction that creates the sheets: a sheet without any event is reported by
     ``kalata audit verify`` as written outside the log.
     """
-    n = 0
-    for sheet in sheets:
-        record(TALLY_EXPECTED, actor, sheet, None, sheet_state(sheet, (), {}))
-        n += 1
-    return n
+    events = [
+        EventSpec(TALLY_EXPECTED, actor, sheet, None, sheet_state(sheet, (), {}))
+        for sheet in sheets
+    ]
+    record_many(events)
+    return len(events)
 
 
 # --------------------------------------------------------------------------------------------
@@ -347,31 +387,208 @@ def record_expected(sheets: Iterable[TallySheet], actor) -> int:
 # --------------------------------------------------------------------------------------------
 
 
+# --------------------------------------------------------------------------------------------
+# Plain SQL for the hot path
+# --------------------------------------------------------------------------------------------
+#
+# Election night is thousands of entries a minute: building an ORM query costs more than the
+# database takes to run it. The few statements of an entry are therefore written once per
+# connection, as plain SQL over the models' own column lists, and rows are turned into model
+# instances with the backend's and the fields' own converters (what the ORM would do). They are
+# the same reads and writes as the ORM ones they replace, but send no model signals (none is
+# connected to these models); ``CaptureQueriesContext`` and query logging still see them. The
+# events of an operation are appended together at its end (``_Dossier.flush``), so the audit
+# chain's head stays locked only for that last statement and the commit.
+
+
+class _Columns:
+    """The concrete columns of ``model`` under a table alias, and rows back to instances."""
+
+    def __init__(self, model, alias: str, connection) -> None:
+        qn = connection.ops.quote_name
+        fields = model._meta.concrete_fields
+        self.model = model
+        self.width = len(fields)
+        self.pk_index = next(i for i, f in enumerate(fields) if f.primary_key)
+        self.attnames = [f.attname for f in fields]
+        self.sql = ", ".join(f"{alias}.{qn(f.column)}" for f in fields)
+        self.converters = []
+        for i, f in enumerate(fields):
+            col = f.get_col(alias)
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if found:
+                self.converters.append((i, found, col))
+
+    def build(self, row, start: int, connection):
+        values = list(row[start : start + self.width])
+        for i, found, col in self.converters:
+            value = values[i]
+            for convert in found:
+                value = convert(value, col, connection)
+            values[i] = value
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+
+class _Statements:
+    """The plain SQL of the services for one connection (built once, kept on the connection)."""
+
+    def __init__(self, connection) -> None:
+        from kalata.elections.models import Election, PollingStation, Round
+        from kalata.territory.models import Commune, Mission
+
+        qn = connection.ops.quote_name
+        self.vendor = connection.vendor
+        self.sheet = _Columns(TallySheet, "s", connection)
+        self.station = _Columns(PollingStation, "st", connection)
+        self.mission = _Columns(Mission, "m", connection)
+        self.commune = _Columns(Commune, "c", connection)
+        self.round = _Columns(Round, "r", connection)
+        self.election = _Columns(Election, "e", connection)
+        self.entry = _Columns(DataEntry, "d", connection)
+
+        def table(model) -> str:
+            return qn(model._meta.db_table)
+
+        def col(model, name: str) -> str:
+            return qn(model._meta.get_field(name).column)
+
+        lock = ""
+        if connection.features.has_select_for_update:
+            lock = " FOR UPDATE"
+            if connection.features.has_select_for_update_of:
+                lock += " OF s"
+
+        # The sheet, locked, with what authorization needs: its station and the station's mission
+        # or commune (the commission's area), its round and election.
+        def join(kind: str, model, alias: str, on: str) -> str:
+            return f"{kind} JOIN {table(model)} {alias} ON {alias}.{qn('id')} = {on} "
+
+        self.lock_sheet = (
+            f"SELECT {self.sheet.sql}, {self.station.sql}, {self.mission.sql}, "
+            f"{self.commune.sql}, {self.round.sql}, {self.election.sql} "
+            f"FROM {table(TallySheet)} s "
+            + join("INNER", PollingStation, "st", f"s.{col(TallySheet, 'station')}")
+            + join("LEFT OUTER", Mission, "m", f"st.{col(PollingStation, 'mission')}")
+            + join("LEFT OUTER", Commune, "c", f"st.{col(PollingStation, 'commune')}")
+            + join("INNER", Round, "r", f"s.{col(TallySheet, 'round')}")
+            + join("INNER", Election, "e", f"r.{col(Round, 'election')}")
+            + f"WHERE s.{qn('id')} = %s{lock}"
+        )
+        self.entries = (
+            f"SELECT {self.entry.sql} FROM {table(DataEntry)} d "
+            f"WHERE d.{col(DataEntry, 'sheet')} = %s ORDER BY d.{qn('id')}"
+        )
+        self.selections = (
+            f"SELECT {qn('id')}, {col(Selection, 'code')} FROM {table(Selection)} "
+            f"WHERE {col(Selection, 'contest')} = %s "
+            f"ORDER BY {col(Selection, 'order')}, {col(Selection, 'code')}, {qn('id')}"
+        )
+        entry_fields = [f for f in DataEntry._meta.concrete_fields if not f.primary_key]
+        self.entry_fields = entry_fields
+        self.insert_entry = (
+            f"INSERT INTO {table(DataEntry)} ({', '.join(qn(f.column) for f in entry_fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(entry_fields))})"
+        )
+        self.returning = connection.features.can_return_columns_from_insert
+        if self.returning:
+            self.insert_entry += f" RETURNING {qn('id')}"
+        # PostgreSQL: the contest's selections (ids and codes, in order) come with the locked
+        # sheet, as two arrays: one statement less per entry. (SQLite statements cost no trip.)
+        self.selections_in_lock = connection.vendor == "postgresql"
+        if self.selections_in_lock:
+            ordered = (
+                f"FROM {table(Selection)} sel WHERE sel.{col(Selection, 'contest')} = "
+                f"s.{col(TallySheet, 'contest')} ORDER BY sel.{col(Selection, 'order')}, "
+                f"sel.{col(Selection, 'code')}, sel.{qn('id')}"
+            )
+            self.lock_sheet = self.lock_sheet.replace(
+                " FROM ",
+                f", ARRAY(SELECT sel.{qn('id')} {ordered}), "
+                f"ARRAY(SELECT sel.{col(Selection, 'code')} {ordered}) FROM ",
+                1,
+            )
+        self.insert_votes = (
+            f"INSERT INTO {table(SheetVote)} ({col(SheetVote, 'sheet')}, "
+            f"{col(SheetVote, 'selection')}, {col(SheetVote, 'votes')}) VALUES "
+        )
+        self._updates: dict[tuple[str, ...], tuple[str, list]] = {}
+        self._table, self._qn = table, qn
+
+    def update_sheet(self, names: tuple[str, ...]) -> tuple[str, list]:
+        found = self._updates.get(names)
+        if found is None:
+            fields = [TallySheet._meta.get_field(n) for n in names]
+            sets = ", ".join(f"{self._qn(f.column)} = %s" for f in fields)
+            sql = f"UPDATE {self._table(TallySheet)} SET {sets} WHERE {self._qn('id')} = %s"
+            found = self._updates[names] = (sql, fields)
+        return found
+
+
+def _statements(connection) -> _Statements:
+    found = getattr(connection, "_kalata_results_sql", None)
+    if found is None:
+        found = _Statements(connection)
+        connection._kalata_results_sql = found
+    return found
+
+
+def _frozen(value):
+    """A ``before``/``after`` value serialised now (``Canonical``), or None."""
+    if value is None or type(value) is Canonical:
+        return value
+    return Canonical(snapshot(value))
+
+
 class _Dossier:
-    """A locked sheet with its entries, the contest's selections and its current votes."""
+    """A locked sheet with its entries, the contest's selections and its current votes.
+
+    Also the events of the operation, appended together at its end (``flush``): one lock of the
+    audit chain's head, one insert, whatever the number of events.
+    """
 
     def __init__(self, sheet: TallySheet) -> None:
-        # Lock the sheet row only (``of``), and read what authorization needs with it: the
-        # station and its mission or commune (the commission's area), the election.
-        self.sheet = (
-            TallySheet.objects.select_related(
-                "station__mission", "station__commune", "round__election"
-            )
-            .select_for_update(of=("self",))
-            .get(pk=sheet.pk)
-        )
+        self.connection = connections[DEFAULT_DB_ALIAS]
+        self.sql = sql = _statements(self.connection)
+        self.events: list[EventSpec] = []
+        # Lock the sheet row only (``OF s``), and read what authorization needs with it: the
+        # station and its mission or commune (the commission's area), the round and election.
+        self._cursor = None
+        row = self.execute(sql.lock_sheet, [sheet.pk]).fetchone()
+        if row is None:
+            raise TallySheet.DoesNotExist("TallySheet matching query does not exist.")
+        self.sheet = self._sheet_from(row)
+        self._selections: list[tuple[int, str]] | None = None
+        if sql.selections_in_lock:
+            self._selections = list(zip(row[-2], row[-1], strict=True))
         # A sheet never received has no entry (the first entry sets ``first_received_at``, and
         # discarding keeps it): one query less for most first entries.
         never_received = (
             self.sheet.status == Status.EXPECTED and self.sheet.first_received_at is None
         )
-        self.entries: list[DataEntry] = (
-            []
-            if never_received
-            else list(DataEntry.objects.filter(sheet_id=self.sheet.pk).order_by("pk"))
-        )
-        self._selections: list[tuple[int, str]] | None = None
+        self.entries: list[DataEntry] = [] if never_received else self._read_entries()
         self.votes: dict[str, int] = self._votes()
+
+    def _sheet_from(self, row) -> TallySheet:
+        sql, conn = self.sql, self.connection
+        start = 0
+        parts = []
+        for columns in (sql.sheet, sql.station, sql.mission, sql.commune, sql.round, sql.election):
+            present = row[start + columns.pk_index] is not None  # None: no mission, or no commune
+            parts.append(columns.build(row, start, conn) if present else None)
+            start += columns.width
+        sheet, station, mission, commune, round_, election = parts
+        # The same related objects ``select_related`` would have attached.
+        station._state.fields_cache["mission"] = mission
+        station._state.fields_cache["commune"] = commune
+        round_._state.fields_cache["election"] = election
+        sheet._state.fields_cache["station"] = station
+        sheet._state.fields_cache["round"] = round_
+        return sheet
+
+    def _read_entries(self) -> list[DataEntry]:
+        entry = self.sql.entry
+        rows = self.execute(self.sql.entries, [self.sheet.pk]).fetchall()
+        return [entry.build(row, 0, self.connection) for row in rows]
 
     def _votes(self) -> dict[str, int]:
         # Votes exist only on definitive sheets, and then equal the definitive figures: they are
@@ -384,11 +601,8 @@ class _Dossier:
     @property
     def selections(self) -> list[tuple[int, str]]:
         if self._selections is None:
-            self._selections = list(
-                Selection.objects.filter(contest_id=self.sheet.contest_id)
-                .order_by("order", "code", "pk")
-                .values_list("pk", "code")
-            )
+            rows = self.execute(self.sql.selections, [self.sheet.contest_id]).fetchall()
+            self._selections = [(pk, code) for pk, code in rows]
         return self._selections
 
     @property
@@ -401,11 +615,68 @@ class _Dossier:
             (e for e in self.entries if e.state == DataEntry.State.ACTIVE), key=lambda e: e.number
         )
 
-    def state(self) -> dict:
-        return sheet_state(self.sheet, self.entries, self.votes)
+    def state(self) -> Canonical:
+        """The sheet's audited state, serialised once (it may be the ``before`` of one event
+        and the ``after`` of another)."""
+        return Canonical(sheet_state(self.sheet, self.entries, self.votes))
 
     def check(self, figures: Mapping) -> TallyReport:
         return check_tally(figures_value(figures), self.codes)
+
+    # -- writes ------------------------------------------------------------------------------
+    def execute(self, statement: str, params: list):
+        """Run a statement on the operation's cursor (one cursor for all its statements)."""
+        if self._cursor is None:
+            self._cursor = self.connection.cursor()
+        self._cursor.execute(statement, params)
+        return self._cursor
+
+    def save_sheet(self, *names: str) -> None:
+        """``UPDATE`` the sheet's columns ``names`` (what ``save(update_fields=…)`` does)."""
+        statement, fields = self.sql.update_sheet(names)
+        sheet, conn = self.sheet, self.connection
+        params = [f.get_db_prep_save(getattr(sheet, f.attname), conn) for f in fields]
+        self.execute(statement, [*params, sheet.pk])
+
+    def insert_entry(self, entry: DataEntry) -> None:
+        """``INSERT`` a new entry (what ``entry.save()`` does) and keep it in the dossier."""
+        conn = self.connection
+        if not self.sql.returning:  # pragma: no cover - SQLite >= 3.35 and PostgreSQL return ids
+            entry.save(force_insert=True)
+        else:
+            params = [
+                f.get_db_prep_save(f.pre_save(entry, True), conn) for f in self.sql.entry_fields
+            ]
+            entry.pk = self.execute(self.sql.insert_entry, params).fetchone()[0]
+            entry._state.adding = False
+            entry._state.db = conn.alias
+        self.entries.append(entry)
+
+    def insert_votes(self, votes: Mapping[str, int]) -> None:
+        """One multi-row ``INSERT`` of the sheet's ``SheetVote`` rows."""
+        rows = [(self.sheet.pk, pk, votes[code]) for pk, code in self.selections]
+        if not rows:  # pragma: no cover - a contest has at least one selection
+            return
+        self.execute(
+            self.sql.insert_votes + ", ".join(["(%s, %s, %s)"] * len(rows)),
+            [value for row in rows for value in row],
+        )
+
+    def record(self, event_type, user, obj, before, after, reason: str = "") -> None:
+        """Queue an audit event (its states serialised now); ``flush`` appends the queue at the
+        end of the operation, in the same transaction."""
+        self.events.append(
+            EventSpec(event_type, user, obj, _frozen(before), _frozen(after), reason)
+        )
+
+    def flush(self) -> None:
+        """Append the queued events (the end of the operation's writes)."""
+        if self._cursor is not None:
+            self._cursor.close()
+            self._cursor = None
+        if self.events:
+            record_many(self.events)
+            self.events = []
 
 
 def _outcome(report: TallyReport, blocked: Action, warnings: Action, agreed: Action) -> Action:
@@ -422,9 +693,17 @@ def _set_agreed(d: _Dossier, figures: Mapping, report: TallyReport) -> None:
 
 
 _DEFINITIVE_COLUMNS = REQUIRED_FIELDS
+_DEFINITIVE_UPDATE = (
+    "status",
+    *_DEFINITIVE_COLUMNS,
+    "figures",
+    "check_codes",
+    "version",
+    "definitive_at",
+)
 
 
-def _make_definitive(d: _Dossier, user, before: dict, *, replace_votes: bool) -> None:
+def _make_definitive(d: _Dossier, user, before: Canonical, *, replace_votes: bool) -> None:
     """Copy the agreed figures into the columns and ``SheetVote`` rows; audit ``tally.definitive``.
 
     The caller has moved the sheet to ``definitive`` through the table and checked that the
@@ -442,24 +721,10 @@ def _make_definitive(d: _Dossier, user, before: dict, *, replace_votes: bool) ->
     sheet.definitive_at = timezone.now()
     if replace_votes:
         SheetVote.objects.filter(sheet_id=sheet.pk).delete()
-    SheetVote.objects.bulk_create(
-        [
-            SheetVote(sheet_id=sheet.pk, selection_id=pk, votes=votes[code])
-            for pk, code in d.selections
-        ]
-    )
+    d.insert_votes(votes)
     d.votes = {code: votes[code] for code in d.codes}
-    sheet.save(
-        update_fields=[
-            "status",
-            *_DEFINITIVE_COLUMNS,
-            "figures",
-            "check_codes",
-            "version",
-            "definitive_at",
-        ]
-    )
-    record(EVENT_DEFINITIVE, user, sheet, before, d.state())
+    d.save_sheet(*_DEFINITIVE_UPDATE)
+    d.record(EVENT_DEFINITIVE, user, sheet, before, d.state())
 
 
 def _sync(target: TallySheet, source: TallySheet) -> None:
@@ -587,6 +852,12 @@ def _replay(existing: DataEntry, sheet: TallySheet, user, data: dict) -> EntryRe
 
 def _submit(sheet: TallySheet, user, data: dict, key: str | None) -> EntryResult:
     d = _Dossier(sheet)
+    result = _submit_to(d, user, data, key)
+    d.flush()
+    return result
+
+
+def _submit_to(d: _Dossier, user, data: dict, key: str | None) -> EntryResult:
     require(d.sheet, Operation.SUBMIT, user)
     before = d.state()
     report = d.check(data)
@@ -610,22 +881,20 @@ def _submit(sheet: TallySheet, user, data: dict, key: str | None) -> EntryResult
 
     if number == 1:
         transition = apply(d.sheet, Action.FIRST_ENTRY, user)
-        entry.save()
-        d.entries.append(entry)
+        d.insert_entry(entry)
         if d.sheet.first_received_at is None:
             d.sheet.first_received_at = timezone.now()
-        d.sheet.save(update_fields=["status", "first_received_at"])
-        record(transition.event, user, d.sheet, before, d.state())
+        d.save_sheet("status", "first_received_at")
+        d.record(transition.event, user, d.sheet, before, d.state())
         return EntryResult(d.sheet, d.sheet.status, entry, report)
 
     first = active[0]
     differences = compare_entries(figures_value(first.figures), figures_value(data))
-    entry.save()
-    d.entries.append(entry)
+    d.insert_entry(entry)
     if differences:
         transition = apply(d.sheet, Action.SECOND_ENTRY_DIFFERENT, user)
-        d.sheet.save(update_fields=["status"])
-        record(transition.event, user, d.sheet, before, d.state())
+        d.save_sheet("status")
+        d.record(transition.event, user, d.sheet, before, d.state())
         return EntryResult(d.sheet, d.sheet.status, entry, report, differences=differences)
 
     # Equal entries: the first is the agreed text (equal but for white space in observations).
@@ -647,20 +916,20 @@ def _settle(
     action: Action,
     agreed: Mapping,
     report: TallyReport,
-    before: dict,
+    before: Canonical,
     reason: str = "",
 ) -> None:
     """Record the agreed figures, move the sheet and audit; make it definitive if it must be."""
     _set_agreed(d, agreed, report)
     if report.errors or report.warnings:
         transition = apply(d.sheet, action, user)
-        d.sheet.save(update_fields=["status", "figures", "check_codes"])
-        record(transition.event, user, d.sheet, before, d.state(), reason)
+        d.save_sheet("status", "figures", "check_codes")
+        d.record(transition.event, user, d.sheet, before, d.state(), reason)
         return
     # Two events: the move (agreed figures recorded), then the figures made definitive.
     middle = d.state()
     transition = apply(d.sheet, action, user)
-    record(transition.event, user, d.sheet, before, middle, reason)
+    d.record(transition.event, user, d.sheet, before, middle, reason)
     _make_definitive(d, user, middle, replace_votes=False)
 
 
@@ -717,6 +986,7 @@ def resolve(sheet: TallySheet, president, choices: Mapping[str, str]) -> EntryRe
             f"{diff} → {_CHOICE_LABELS[choices[diff.field]]}" for diff in differences
         )
         _settle(d, president, action, resolved, report, before, reason)
+        d.flush()
     _sync(sheet, d.sheet)
     return EntryResult(
         d.sheet, d.sheet.status, report=report, agreed_report=report, differences=differences
@@ -790,9 +1060,10 @@ def acknowledge(sheet: TallySheet, president, reasons: Mapping[str, str]) -> Ent
                 sheet_version=d.sheet.version + 1,
             )
             ack.save()
-            record(transition.event, president, ack, None, ack, texts[code])
+            d.record(transition.event, president, ack, None, ack, texts[code])
             acks.append(ack)
         _make_definitive(d, president, before, replace_votes=False)
+        d.flush()
         report = d.check(d.sheet.figures)
     _sync(sheet, d.sheet)
     return EntryResult(
@@ -853,8 +1124,9 @@ def discard_entries(sheet: TallySheet, president, reason: str) -> EntryResult:
         transition = apply(d.sheet, Action.DISCARD, president)
         d.sheet.figures = None
         d.sheet.check_codes = []
-        d.sheet.save(update_fields=["status", "figures", "check_codes"])
-        record(transition.event, president, d.sheet, before, d.state(), text)
+        d.save_sheet("status", "figures", "check_codes")
+        d.record(transition.event, president, d.sheet, before, d.state(), text)
+        d.flush()
     _sync(sheet, d.sheet)
     return EntryResult(d.sheet, d.sheet.status)
 
@@ -936,9 +1208,10 @@ def correct(
             by=user,
         )
         correction.save()
-        record(transition.event, user, correction, None, correction, text)
+        d.record(transition.event, user, correction, None, correction, text)
         _set_agreed(d, data, report)
         _make_definitive(d, user, before, replace_votes=was_definitive)
+        d.flush()
     _sync(sheet, d.sheet)
     return EntryResult(
         d.sheet, d.sheet.status, report=report, agreed_report=report, correction=correction
@@ -974,6 +1247,7 @@ __all__ = [
     "register_audit",
     "resolve",
     "serialize_sheet",
+    "serialize_sheets",
     "sheet_state",
     "submit_entry",
 ]

@@ -107,3 +107,43 @@ def test_key_insertion_order_does_not_change_the_text(mapping):
 def test_to_plain_gives_what_json_parsing_gives_back():
     value = {"d": Decimal("1.50"), "when": date(2002, 2, 12), "n": 3}
     assert to_plain(value) == json.loads(canonical_json(value))
+
+
+# --- The fast paths: same text as the general rules ---------------------------------------------
+
+
+@given(json_values)
+def test_plain_json_of_parsed_text_is_the_canonical_text(value):
+    from kalata.audit.canonical import plain_json
+
+    text = canonical_json(value)
+    assert plain_json(json.loads(text)) == text
+    assert plain_json(to_plain(value)) == text
+
+
+def test_subclasses_of_plain_types_take_the_general_rules():
+    import enum
+
+    class Colour(enum.StrEnum):
+        RED = "rouge"
+
+    class Rank(enum.IntEnum):
+        FIRST = 1
+
+    value = {Colour.RED: [Rank.FIRST, Colour.RED], "k": {1: True}}
+    assert to_plain(value) == {"rouge": [1, "rouge"], "k": {"1": True}}
+    assert type(to_plain(value)["rouge"][0]) is int
+    assert canonical_json(value) == '{"k":{"1":true},"rouge":[1,"rouge"]}'
+    with pytest.raises(ValueError):
+        canonical_json({"1": 1, 1: 2})  # a duplicate key after normalisation, in a dict too
+
+
+def test_canonical_is_computed_once_and_always_from_a_value():
+    from kalata.audit.canonical import Canonical
+
+    frozen = Canonical({"b": Decimal("2.50"), "a": date(2002, 2, 12)})
+    assert frozen == '{"a":"2002-02-12","b":"2.5"}'
+    assert Canonical(frozen) is frozen
+    assert canonical_json(frozen) == frozen
+    assert to_plain(frozen) == {"a": "2002-02-12", "b": "2.5"}  # the value, not a string
+    assert Canonical('{"b": 1}') == '"{\\"b\\": 1}"'  # a text is a value like any other
