@@ -24,7 +24,6 @@ reason, so that the minutes can be sent "sans délai" (Art. 141) even when a mem
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from django.utils import timezone
@@ -34,7 +33,7 @@ from kalata.audit.services import head
 from kalata.commission.models import Observation
 from kalata.commission.services import CommissionArea
 from kalata.elections.models import Election, Round
-from kalata.law.explain import fr_int, fr_percent
+from kalata.law.explain import fr_date, fr_int, fr_percent
 from kalata.results.models import TallySheet
 from kalata.results.tabulation import CERCLE, COMMUNE, REGION, tabulate
 
@@ -48,20 +47,6 @@ LAW = (
     "30 janvier 2004"
 )
 
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 #: Who sits beside the president, in the words of each article.
 MEMBERS = {
@@ -85,11 +70,6 @@ STATUS_GROUPS = (
     ("missing", "Procès-verbaux non parvenus"),
     ("annulled", "Procès-verbaux annulés (non comptés)"),
 )
-
-
-def fr_date(day: date) -> str:
-    first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def _unit(contest, area: CommissionArea):

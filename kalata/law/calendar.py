@@ -79,7 +79,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from kalata.law.explain import LawError, Step
+from kalata.law.explain import WEEKDAYS_FR, LawError, Step
+from kalata.law.explain import fr_date as _fr_date
 
 
 class ElectionType(StrEnum):
@@ -131,20 +132,13 @@ def parse_election_type(text: str) -> ElectionType:
 # French display of dates
 # ---------------------------------------------------------------------------------------------
 
-_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
-
 
 def fr_date(d: date) -> str:
     """A date in French, with its weekday: 'vendredi 7 mai 2004', 'dimanche 1er juillet 2007'.
 
     Display only (no article): the form decrees use, e.g. n°04-074 (campaign, Art. 59).
     """
-    day = "1er" if d.day == 1 else str(d.day)
-    return f"{_WEEKDAYS[d.weekday()]} {day} {_MONTHS[d.month - 1]} {d.year}"
+    return _fr_date(d, weekday=True)
 
 
 def fr_time(time: str) -> str:
@@ -1288,7 +1282,7 @@ def _deadline(
 def _warnings(t: ElectionType, polling_date: date) -> tuple[Step, ...]:
     if polling_date.weekday() == 6:
         return ()
-    weekday = _WEEKDAYS[polling_date.weekday()]
+    weekday = WEEKDAYS_FR[polling_date.weekday()]
     if t is ElectionType.NATIONAL_COUNCILLORS:
         return ()
     day = fr_date(polling_date).split(" ", 1)[1]

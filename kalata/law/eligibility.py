@@ -47,7 +47,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
-from kalata.law.explain import LawError, Step, fr_int, round_half_up
+from kalata.law.explain import LawError, Step, fr_date, fr_int, round_half_up
 
 # --- Shared result types ------------------------------------------------------------------
 
@@ -107,27 +107,6 @@ class Eligibility:
 
 
 # --- Dates --------------------------------------------------------------------------------
-
-_MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def fr_date(d: date) -> str:
-    """French display of a date: '1er février 2002', '12 février 2002'."""
-    day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {_MONTHS_FR[d.month - 1]} {d.year}"
 
 
 def add_months(d: date, months: int) -> date:

@@ -85,9 +85,33 @@ def fr_percent(value: Fraction, places: int = 2) -> str:
     return round_half_up(value, places).replace(".", ",") + " %"
 
 
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def fr_date(d, weekday: bool = False) -> str:
+    """A date in French: '1er mai 1960'; with ``weekday``: 'vendredi 7 mai 2004'."""
+    day = "1er" if d.day == 1 else str(d.day)
+    text = f"{day} {MONTHS_FR[d.month - 1]} {d.year}"
+    return f"{WEEKDAYS_FR[d.weekday()]} {text}" if weekday else text
+
+
 def fr_int(n: int) -> str:
     """French display of an integer with a narrow no-break space as thousands separator."""
     return f"{n:,}".replace(",", "\u202f")
 
 
-__all__ = ["Step", "LawError", "percent", "round_half_up", "fr_percent", "fr_int"]
+__all__ = [
+    "Step",
+    "LawError",
+    "percent",
+    "round_half_up",
+    "fr_percent",
+    "fr_int",
+    "fr_date",
+    "MONTHS_FR",
+    "WEEKDAYS_FR",
+]

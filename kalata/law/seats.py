@@ -49,25 +49,18 @@ from datetime import date
 from fractions import Fraction
 from types import MappingProxyType
 
-from kalata.law.explain import LawError, Step, fr_int, fr_percent, percent, round_half_up
+from kalata.law.explain import (
+    LawError,
+    Step,
+    fr_date,
+    fr_int,
+    fr_percent,
+    percent,
+    round_half_up,
+)
 
 ART_176 = "176"
 THRESHOLD_PERCENT = 5
-
-_MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 @dataclass(frozen=True)
@@ -128,12 +121,6 @@ class SeatAllocation:
 
 # --------------------------------------------------------------------------------------------
 # French display helpers (display only: every comparison is made on exact values)
-
-
-def fr_date(d: date) -> str:
-    """French long date for the steps (birth dates, Art. 57 and 176): '1er mai 1960'."""
-    day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {_MONTHS_FR[d.month - 1]} {d.year}"
 
 
 def _fr_decimal(value: Fraction) -> str:
