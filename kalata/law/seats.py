@@ -44,9 +44,10 @@ is admitted. The comparison is exact: ``votes * 100 >= 5 * valid_votes``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from functools import cached_property
 from types import MappingProxyType
 
 from kalata.law.explain import (
@@ -98,6 +99,12 @@ class SeatAllocation:
 
     ``seats`` maps every list code (input order) to its seats; ``unallocated`` counts seats
     the law could not attribute (no list admitted, no valid vote, or an unresolved tie).
+
+    ``steps`` — the French explanation — is written the first time it is read: the allocation
+    is run again on ``inputs`` by the same function with its text switched on
+    (``_allocate(…, explain=True)``), so the explanation always describes the very decision
+    above. Centralising 703 communes needs the seats at once, and the text of a commune only
+    when someone reads it.
     """
 
     seats_total: int
@@ -107,7 +114,14 @@ class SeatAllocation:
     elected: tuple[ElectedCandidate, ...]
     unresolved_tie: bool
     unallocated: int
-    steps: tuple[Step, ...]
+    # What the allocation was run on (seats, lists, declared valid votes): the explanation is
+    # written from it on demand (a plain value, so the allocation can be pickled and cached).
+    inputs: tuple[int, tuple[CandidateList, ...], int | None] = field(repr=False, compare=False)
+
+    @cached_property
+    def steps(self) -> tuple[Step, ...]:
+        seats, lists, valid_votes = self.inputs
+        return _allocate(seats, lists, valid_votes, True)[4]
 
     def as_dict(self) -> dict:
         return {
@@ -265,130 +279,166 @@ def allocate_communal_seats(
     ``valid_votes`` (suffrages exprimés) is the base of the 5 % threshold; when omitted it is
     the sum of the lists' votes. Returns the seats per list, the excluded lists, the elected
     candidates in list order, whether a tie the law cannot break left seats unallocated, and
-    the French steps. See the module docstring for the reading of the tie rule.
+    the French steps (written when first read). See the module docstring for the reading of the
+    tie rule.
     """
     check_communal_lists(seats, lists, valid_votes)
     lists = tuple(lists)
+    won, excluded, unresolved, unallocated, _ = _allocate(seats, lists, valid_votes, False)
+    elected = tuple(
+        ElectedCandidate(lst.code, rank, lst.candidates[rank - 1].name)
+        for lst in lists
+        for rank in range(1, won[lst.code] + 1)
+    )
+
+    return SeatAllocation(
+        seats_total=seats,
+        valid_votes=valid_votes if valid_votes is not None else sum(lst.votes for lst in lists),
+        seats=MappingProxyType(won),
+        excluded=tuple(excluded),
+        elected=elected,
+        unresolved_tie=unresolved,
+        unallocated=unallocated,
+        inputs=(seats, lists, valid_votes),
+    )
+
+
+def _allocate(
+    seats: int, lists: tuple[CandidateList, ...], valid_votes: int | None, explain: bool
+) -> tuple[dict[str, int], list[str], bool, int, tuple[Step, ...]]:
+    """The allocation itself: (seats won per list, excluded lists, unresolved tie, seats left
+    unallocated, steps). The steps are written only when ``explain`` is true; every decision is
+    taken the same way either way (exact comparisons, never on the text)."""
     base = valid_votes if valid_votes is not None else sum(lst.votes for lst in lists)
     steps: list[Step] = []
     won = {lst.code: 0 for lst in lists}
 
-    origin = (
-        "suffrages exprimés déclarés" if valid_votes is not None else "somme des voix des listes"
-    )
-    steps.append(
-        Step(
-            f"{_n(seats, 'siège')} à pourvoir entre {_n(len(lists), 'liste')} ; "
-            f"{fr_int(base)} suffrages exprimés ({origin}). Représentation proportionnelle "
-            "à la plus forte moyenne, sièges attribués dans l'ordre de présentation des "
-            "candidats, listes sous 5 % des suffrages exprimés non admises.",
-            (ART_176,),
+    if explain:
+        origin = (
+            "suffrages exprimés déclarés"
+            if valid_votes is not None
+            else "somme des voix des listes"
         )
-    )
-
-    def finish(excluded: Sequence[str], unresolved: bool, unallocated: int) -> SeatAllocation:
-        elected = tuple(
-            ElectedCandidate(lst.code, rank, lst.candidates[rank - 1].name)
-            for lst in lists
-            for rank in range(1, won[lst.code] + 1)
-        )
-        steps.extend(_summary_steps(lists, won, excluded, elected, unallocated, unresolved))
-        return SeatAllocation(
-            seats_total=seats,
-            valid_votes=base,
-            seats=MappingProxyType(dict(won)),
-            excluded=tuple(excluded),
-            elected=elected,
-            unresolved_tie=unresolved,
-            unallocated=unallocated,
-            steps=tuple(steps),
-        )
-
-    if base == 0:
         steps.append(
             Step(
-                "Aucun suffrage exprimé : aucune liste n'obtient 5 % des suffrages exprimés "
-                "et aucune moyenne ne peut être calculée ; aucun siège n'est attribué. "
-                "La loi ne règle pas ce cas.",
+                f"{_n(seats, 'siège')} à pourvoir entre {_n(len(lists), 'liste')} ; "
+                f"{fr_int(base)} suffrages exprimés ({origin}). Représentation proportionnelle "
+                "à la plus forte moyenne, sièges attribués dans l'ordre de présentation des "
+                "candidats, listes sous 5 % des suffrages exprimés non admises.",
                 (ART_176,),
             )
         )
+
+    def finish(excluded: Sequence[str], unresolved: bool, unallocated: int):
+        if explain:
+            elected = tuple(
+                ElectedCandidate(lst.code, rank, lst.candidates[rank - 1].name)
+                for lst in lists
+                for rank in range(1, won[lst.code] + 1)
+            )
+            steps.extend(_summary_steps(lists, won, excluded, elected, unallocated, unresolved))
+        return won, list(excluded), unresolved, unallocated, tuple(steps)
+
+    if base == 0:
+        if explain:
+            steps.append(
+                Step(
+                    "Aucun suffrage exprimé : aucune liste n'obtient 5 % des suffrages "
+                    "exprimés et aucune moyenne ne peut être calculée ; aucun siège n'est "
+                    "attribué. La loi ne règle pas ce cas.",
+                    (ART_176,),
+                )
+            )
         return finish([lst.code for lst in lists], False, seats)
 
     # The threshold (Art. 176 al. 4).
     admitted: list[CandidateList] = []
     excluded: list[str] = []
     for lst in lists:
-        share = fr_share_against(lst.votes, base)
         if _is_admitted(lst.votes, base):
             admitted.append(lst)
-            steps.append(
-                Step(
-                    f"Liste {lst.code} : {fr_int(lst.votes)} voix sur {fr_int(base)}, soit "
-                    f"{share} ≥ 5 % : admise à la répartition.",
-                    (ART_176,),
+            if explain:
+                steps.append(
+                    Step(
+                        f"Liste {lst.code} : {fr_int(lst.votes)} voix sur {fr_int(base)}, soit "
+                        f"{fr_share_against(lst.votes, base)} ≥ 5 % : admise à la répartition.",
+                        (ART_176,),
+                    )
                 )
-            )
         else:
             excluded.append(lst.code)
+            if explain:
+                steps.append(
+                    Step(
+                        f"Liste {lst.code} exclue : {fr_int(lst.votes)} voix sur "
+                        f"{fr_int(base)}, soit {fr_share_against(lst.votes, base)} < 5 % des "
+                        "suffrages exprimés.",
+                        (ART_176,),
+                    )
+                )
+
+    if not admitted:
+        if explain:
             steps.append(
                 Step(
-                    f"Liste {lst.code} exclue : {fr_int(lst.votes)} voix sur {fr_int(base)}, "
-                    f"soit {share} < 5 % des suffrages exprimés.",
+                    "Aucune liste n'a obtenu 5 % des suffrages exprimés : aucune n'est admise à "
+                    f"la répartition et les {fr_int(seats)} sièges restent non attribués. La loi "
+                    "ne règle pas ce cas ; il revient à l'autorité compétente d'en tirer les "
+                    "conséquences.",
                     (ART_176,),
                 )
             )
-
-    if not admitted:
-        steps.append(
-            Step(
-                "Aucune liste n'a obtenu 5 % des suffrages exprimés : aucune n'est admise à la "
-                f"répartition et les {fr_int(seats)} sièges restent non attribués. La loi ne "
-                "règle pas ce cas ; il revient à l'autorité compétente d'en tirer les "
-                "conséquences.",
-                (ART_176,),
-            )
-        )
         return finish(excluded, False, seats)
 
-    # Seat by seat, the highest average (Art. 176 al. 4).
+    # Seat by seat, the highest average (Art. 176 al. 4): votes / (seats won + 1), compared
+    # exactly by cross-multiplication of integers (a/b > c/d ⇔ a·d > c·b).
     remaining = seats
     seat_no = 1
     while remaining > 0:
-        averages = {lst.code: Fraction(lst.votes, won[lst.code] + 1) for lst in admitted}
-        best = max(averages.values())
-        tied = [lst for lst in admitted if averages[lst.code] == best]
-        listing = " ; ".join(
-            f"liste {lst.code} : {_average_text(lst, won[lst.code])}" for lst in admitted
+        best_n, best_d = -1, 1
+        for lst in admitted:
+            n, d = lst.votes, won[lst.code] + 1
+            if n * best_d > best_n * d:
+                best_n, best_d = n, d
+        tied = [lst for lst in admitted if lst.votes * best_d == best_n * (won[lst.code] + 1)]
+        best = Fraction(best_n, best_d)
+        listing = (
+            " ; ".join(
+                f"liste {lst.code} : {_average_text(lst, won[lst.code])}" for lst in admitted
+            )
+            if explain
+            else ""
         )
         if len(tied) == 1:
             lst = tied[0]
-            rank = won[lst.code] + 1
-            steps.append(
-                Step(
-                    f"{_seat_numbers(seat_no, 1)} — moyennes : {listing}. Plus forte moyenne : "
-                    f"liste {lst.code} ({fr_average(best)}) ; le siège va à "
-                    f"{_candidate_label(lst, rank)}.",
-                    (ART_176,),
+            if explain:
+                rank = won[lst.code] + 1
+                steps.append(
+                    Step(
+                        f"{_seat_numbers(seat_no, 1)} — moyennes : {listing}. Plus forte "
+                        f"moyenne : liste {lst.code} ({fr_average(best)}) ; le siège va à "
+                        f"{_candidate_label(lst, rank)}.",
+                        (ART_176,),
+                    )
                 )
-            )
             won[lst.code] += 1
             remaining -= 1
             seat_no += 1
             continue
 
-        codes = _join_fr([lst.code for lst in tied])
         if len(tied) <= remaining:
-            receivers = _join_fr([_candidate_label(lst, won[lst.code] + 1) for lst in tied])
-            steps.append(
-                Step(
-                    f"{_seat_numbers(seat_no, len(tied))} — moyennes : {listing}. Les listes "
-                    f"{codes} ont la même plus forte moyenne ({fr_average(best)}) et il reste "
-                    f"{_n(remaining, 'siège')} : chacune en obtient un, sans départage. Sièges "
-                    f"attribués à {receivers}.",
-                    (ART_176,),
+            if explain:
+                codes = _join_fr([lst.code for lst in tied])
+                receivers = _join_fr([_candidate_label(lst, won[lst.code] + 1) for lst in tied])
+                steps.append(
+                    Step(
+                        f"{_seat_numbers(seat_no, len(tied))} — moyennes : {listing}. Les "
+                        f"listes {codes} ont la même plus forte moyenne ({fr_average(best)}) et "
+                        f"il reste {_n(remaining, 'siège')} : chacune en obtient un, sans "
+                        f"départage. Sièges attribués à {receivers}.",
+                        (ART_176,),
+                    )
                 )
-            )
             for lst in tied:
                 won[lst.code] += 1
             remaining -= len(tied)
@@ -396,18 +446,20 @@ def allocate_communal_seats(
             continue
 
         # More lists tied than seats left: the oldest candidate who would be elected.
-        steps.append(
-            Step(
-                f"{_seat_numbers(seat_no, remaining)} — moyennes : {listing}. Les listes "
-                f"{codes} ont la même plus forte moyenne ({fr_average(best)}) pour "
-                f"{_n(remaining, 'siège restant', 'sièges restants')} : égalité des "
-                "suffrages. « En cas d'égalité des suffrages, le siège est attribué au plus âgé "
-                "des candidats susceptibles d'être proclamés élus » ; à la différence de "
-                "l'article L.262 du code électoral français, la loi ne départage pas d'abord "
-                "les listes au plus grand nombre de voix.",
-                (ART_176,),
+        if explain:
+            codes = _join_fr([lst.code for lst in tied])
+            steps.append(
+                Step(
+                    f"{_seat_numbers(seat_no, remaining)} — moyennes : {listing}. Les listes "
+                    f"{codes} ont la même plus forte moyenne ({fr_average(best)}) pour "
+                    f"{_n(remaining, 'siège restant', 'sièges restants')} : égalité des "
+                    "suffrages. « En cas d'égalité des suffrages, le siège est attribué au plus "
+                    "âgé des candidats susceptibles d'être proclamés élus » ; à la différence de "
+                    "l'article L.262 du code électoral français, la loi ne départage pas "
+                    "d'abord les listes au plus grand nombre de voix.",
+                    (ART_176,),
+                )
             )
-        )
         winners, tie_steps = _break_tie_by_age(tied, won, remaining, seat_no)
         steps.extend(tie_steps)
         for lst in winners:
