@@ -216,3 +216,22 @@ class Proclamation(models.Model):
                 fields=["round", "kind", "scope"], name="one_proclamation_per_kind_scope"
             ),
         ]
+
+
+class TabulationRevision(models.Model):
+    """A number that changes whenever the reference data of the centralisation changes.
+
+    Database triggers (migration ``0002_tabulation_revision``) change it on every write to the
+    contests, selections, list members, polling stations, the territory and on the creation or
+    deletion of a sheet — never on the typing of minutes. ``kalata.results.columns`` reads it to
+    know that its in-process copy of a round's reference data is still exact. One row (id 1);
+    the triggers create it when absent (after a flush) with a random start, so a value read
+    before a flush cannot come back by chance.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    n = models.BigIntegerField("révision", default=0)
+
+    class Meta:
+        verbose_name = "révision des données de référence"
+        verbose_name_plural = "révisions des données de référence"

@@ -25,10 +25,11 @@ per selection, turnout and shares as exact ``Fraction`` (display strings half-up
 and the progress: sheets expected / received (at least one entry) / definitive / blocked /
 annulled / pending, registered electors expected (from the stations) and annulled.
 
-Speed: the database does the heavy work in two ``GROUP BY`` queries at commune/mission level
-(sheet totals and progress; ``SheetVote`` sums), then communes are rolled up to cercles, regions
-and the nation in Python with plain integers. There is no per-sheet Python loop; the station level
-is a separate plain query (``station_results``) asked for on demand.
+Speed: the rows tabulation needs — one per sheet, one per ``SheetVote`` — are kept as columns
+in memory between calls and brought up to date before every call (``kalata.results.columns``:
+nothing committed since the last call, nothing read; otherwise only the sheets whose status,
+version or annulment changed). Every call then sums *all* the rows again for every level with
+``numpy.bincount``: the results are always recomputed from the minutes, never stored.
 
 Outcomes come from the law engine (``kalata.law.outcomes``, ``kalata.law.seats``); nothing of
 the rules is re-implemented here.
@@ -44,9 +45,10 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+import numpy as np
+from django.db.models import Q
 
-from kalata.elections.models import Contest, Election, ListMember, Round, Selection
+from kalata.elections.models import Contest, Election, Round, Selection
 from kalata.law.explain import LawError, Step, fr_int, fr_percent, percent, round_half_up
 from kalata.law.outcomes import (
     Contestant,
@@ -57,6 +59,7 @@ from kalata.law.outcomes import (
     referendum_outcome,
 )
 from kalata.law.seats import CandidateList, ListCandidate, allocate_communal_seats
+from kalata.results.columns import FIELDS, round_columns
 from kalata.results.models import Annulment, SheetVote, TallySheet
 from kalata.territory.models import Commune, Mission, Region
 
@@ -461,76 +464,6 @@ def scope_contests_q(scope: str, prefix: str = "") -> Q:
 # Computation
 
 
-class _Acc:
-    """Plain-int accumulator of a unit while computing."""
-
-    __slots__ = (
-        "registered",
-        "voters",
-        "null_ballots",
-        "valid_votes",
-        "votes",
-        "expected",
-        "received",
-        "definitive",
-        "blocked",
-        "annulled",
-        "registered_expected",
-        "registered_annulled",
-        "annulments",
-    )
-
-    INTS = __slots__[:4] + __slots__[5:12]
-
-    def __init__(self) -> None:
-        for name in self.INTS:
-            setattr(self, name, 0)
-        self.votes: dict[int, int] = {}
-        self.annulments: set[int] = set()
-
-    def add(self, other: _Acc) -> None:
-        for name in self.INTS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        votes = self.votes
-        for key, value in other.votes.items():
-            votes[key] = votes.get(key, 0) + value
-        self.annulments |= other.annulments
-
-    def freeze(
-        self,
-        level: str,
-        kind: str,
-        code: str,
-        name: str,
-        parent: str | None,
-        selections: Sequence[tuple[int, str]],
-        annulments: Mapping[int, AnnulmentInfo],
-    ) -> UnitResult:
-        votes = self.votes
-        return UnitResult(
-            level=level,
-            kind=kind,
-            code=code,
-            name=name,
-            parent=parent,
-            registered=self.registered,
-            voters=self.voters,
-            null_ballots=self.null_ballots,
-            valid_votes=self.valid_votes,
-            votes=MappingProxyType({code_: votes.get(sid, 0) for sid, code_ in selections}),
-            progress=Progress(
-                sheets_expected=self.expected,
-                sheets_received=self.received,
-                sheets_definitive=self.definitive,
-                sheets_blocked=self.blocked,
-                sheets_annulled=self.annulled,
-                registered_expected=self.registered_expected,
-                registered_annulled=self.registered_annulled,
-            ),
-            annulments=tuple(annulments[i] for i in sorted(self.annulments) if i in annulments),
-        )
-
-
 # A unit's identity while computing: (level, kind, database id).
 _UnitKey = tuple[str, str, int]
 _NATION_KEY: _UnitKey = (NATION, "nation", 0)
@@ -659,81 +592,6 @@ def _annulment_infos(round: Round) -> list[tuple[AnnulmentInfo, int | None, tupl
     return out
 
 
-def _aggregate(
-    round: Round, prefixed, selection_contest: Mapping[int, int]
-) -> tuple[dict[int, dict[tuple[str, int], _Acc]], set[int], set[int]]:
-    """The two GROUP BY queries: per contest and commune/mission, the sheets' totals and
-    progress, and the votes of the counted sheets."""
-    # 1. Sheet totals and progress per contest and commune/mission (one GROUP BY).
-    sheet_rows = (
-        TallySheet.objects.filter(round=round)
-        .filter(prefixed("contest__"))
-        .values_list(
-            "contest_id", "station__commune_id", "station__mission_id", "status", "annulled"
-        )
-        .annotate(
-            n=Count("id"),
-            reg=Sum("registered"),
-            vot=Sum("voters"),
-            nul=Sum("null_ballots"),
-            val=Sum("valid_votes"),
-            exp=Sum("station__registered"),
-        )
-        .order_by()
-    )
-    base: dict[int, dict[tuple[str, int], _Acc]] = defaultdict(dict)
-    commune_ids: set[int] = set()
-    mission_ids: set[int] = set()
-    for cid, commune_id, mission_id, status, annulled, n, reg, vot, nul, val, exp in sheet_rows:
-        if commune_id is not None:
-            bkey = ("c", commune_id)
-            commune_ids.add(commune_id)
-        else:
-            bkey = ("m", mission_id)
-            mission_ids.add(mission_id)
-        acc = base[cid].get(bkey)
-        if acc is None:
-            acc = base[cid][bkey] = _Acc()
-        exp = int(exp or 0)
-        acc.expected += n
-        acc.registered_expected += exp
-        if status != EXPECTED:
-            acc.received += n
-        if annulled:
-            acc.annulled += n
-            acc.registered_annulled += exp
-        elif status == DEFINITIVE:
-            acc.definitive += n
-            acc.registered += int(reg or 0)
-            acc.voters += int(vot or 0)
-            acc.null_ballots += int(nul or 0)
-            acc.valid_votes += int(val or 0)
-        elif status == BLOCKED:
-            acc.blocked += n
-
-    # 2. Votes per selection and commune/mission of the counted sheets (one GROUP BY).
-    vote_rows = (
-        SheetVote.objects.filter(
-            sheet__round=round, sheet__status=DEFINITIVE, sheet__annulled=False
-        )
-        .filter(prefixed("sheet__contest__"))
-        .values_list("sheet__station__commune_id", "sheet__station__mission_id", "selection_id")
-        .annotate(v=Sum("votes"))
-        .order_by()
-    )
-    for commune_id, mission_id, sid, v in vote_rows:
-        bkey = ("c", commune_id) if commune_id is not None else ("m", mission_id)
-        cid = selection_contest.get(sid)
-        if cid is None:  # a vote for a selection of another round: not this round's
-            continue
-        acc = base[cid].get(bkey)
-        if acc is None:
-            acc = base[cid][bkey] = _Acc()
-        acc.votes[sid] = acc.votes.get(sid, 0) + int(v)
-
-    return base, commune_ids, mission_ids
-
-
 def tabulate(
     round: Round, *, scope: str = "", contest_codes: Iterable[str] | None = None
 ) -> RoundResults:
@@ -746,108 +604,119 @@ def tabulate(
     """
     election = round.election
     kind = election.kind
-    cq = scope_contests_q(scope)
-    if contest_codes is not None:
-        cq &= Q(code__in=list(contest_codes))
+    wanted: set[int] | None = None
+    if scope or contest_codes is not None:
+        cq = scope_contests_q(scope)
+        if contest_codes is not None:
+            cq &= Q(code__in=list(contest_codes))
+        wanted = set(Contest.objects.filter(round=round).filter(cq).values_list("id", flat=True))
 
-    def prefixed(prefix: str) -> Q:
-        if not cq:
-            return Q()
-        return Q(**{f"{prefix}in": Contest.objects.filter(cq).filter(round=round)})
-
-    contest_rows = list(
-        Contest.objects.filter(round=round)
-        .filter(cq)
-        .order_by("code")
-        .values_list("id", "code", "name", "level", "seats")
-    )
-
-    selection_rows = list(
-        Selection.objects.filter(contest__round=round)
-        .filter(prefixed("contest__"))
-        .order_by("contest_id", "order", "code")
-        .values_list("id", "contest_id", "code", "name", "party", "kind", "order", "withdrawn")
-    )
-    selection_contest = {row[0]: row[1] for row in selection_rows}
-    # The two GROUP BY queries are two reads: minutes becoming definitive (or annulled) between
-    # them would leave a unit whose votes do not add up to its valid votes. Definitive minutes
-    # always add up (blocking check E, kalata.law.tally), so a difference means a concurrent
-    # write: read again. A difference that persists is a breach of the minutes' contract and
-    # is reported in ``warnings``, never hidden.
+    # The minutes are read in more than one statement: minutes becoming definitive (or
+    # annulled, or corrected) between them would leave a unit whose votes do not add up to its
+    # valid votes. Definitive minutes always add up (blocking check E, kalata.law.tally), so a
+    # difference means a concurrent write: read again. A difference that persists is a breach
+    # of the minutes' contract and is reported in ``warnings``, never hidden.
     for _attempt in range(MAX_READS):
-        base, commune_ids, mission_ids = _aggregate(round, prefixed, selection_contest)
+        columns, minutes = round_columns(round)
+        ref = columns.reference
+        sums = columns.sums(minutes)
+        figures, votes = sums[0]
+        wrong = np.nonzero(votes.sum(axis=1) != figures[:, FIELDS.index("valid_votes")])[0]
         unbalanced = [
-            (cid, bkey)
-            for cid, accs in base.items()
-            for bkey, acc in accs.items()
-            if sum(acc.votes.values()) != acc.valid_votes
+            int(g)
+            for g in wrong
+            if wanted is None or ref.contests[ref.groups[0][g][0]][0] in wanted
         ]
         if not unbalanced:
             break
+        columns.marker = None  # read the sheets again
 
-    # Annulments, attached to the communes/missions they cover.
+    territory = ref.territory
+    contest_count = len(ref.contests)
+    selected = [
+        ci for ci in range(contest_count) if wanted is None or ref.contests[ci][0] in wanted
+    ]
+
+    # Annulments, attached to the units they cover (per level, by group).
     annulment_rows = _annulment_infos(round)
+    contest_pos = {row[0]: ci for ci, row in enumerate(ref.contests)}
+    is_selected = set(selected)
+    attached: list[dict[int, set[int]]] = [defaultdict(set) for _ in range(4)]
     infos: dict[int, AnnulmentInfo] = {}
     for info, contest_id, bkey in annulment_rows:
-        for cid, accs in base.items():
-            if contest_id is not None:
-                if cid != contest_id:
-                    continue
-                for acc in accs.values():
-                    acc.annulments.add(info.id)
-                infos[info.id] = info
-            elif bkey in accs:
-                accs[bkey].annulments.add(info.id)
-                infos[info.id] = info
+        if contest_id is not None:
+            ci = contest_pos.get(contest_id)
+            if ci is None or ci not in is_selected or not ref.contest_groups[0][ci]:
+                continue
+            for level in range(4):
+                for gid in ref.contest_groups[level][ci]:
+                    attached[level][gid].add(info.id)
+            infos[info.id] = info
+            continue
+        chain = territory.chains.get(bkey)
+        if chain is None:
+            continue
+        for ci in selected:
+            if (ci, chain[0]) not in ref.group_index[0]:
+                continue
+            for level in range(4):
+                attached[level][ref.group_index[level][(ci, chain[level])]].add(info.id)
+            infos[info.id] = info
 
-    # Roll communes up to cercles, regions and the nation, with plain ints.
-    territory = _Territory(commune_ids, mission_ids)
-    contest_code = {row[0]: row[1] for row in contest_rows}
-    warnings = tuple(
+    warnings = [
         _unbalanced_warning(
-            contest_code.get(cid, str(cid)),
-            territory.meta[territory.chains[bkey][0]][0],
-            base[cid][bkey],
+            ref.contests[ref.groups[0][g][0]][1],
+            territory.meta[ref.groups[0][g][1]][0],
+            int(votes[g].sum()),
+            int(figures[g, FIELDS.index("valid_votes")]),
         )
-        for cid, bkey in unbalanced
-    )
-    members = _list_members(round, prefixed) if kind == Election.Kind.COMMUNAL else {}
-    selections_by_contest: dict[int, list[tuple]] = defaultdict(list)
-    for row in selection_rows:
-        selections_by_contest[row[1]].append(row)
+        for g in unbalanced
+    ]
+    if minutes.foreign_votes:
+        warnings.append(
+            f"{fr_int(minutes.foreign_votes)} ligne(s) de voix de procès-verbaux définitifs "
+            "portent sur un candidat ou une liste d'une autre circonscription : elles ne sont "
+            "pas comptées ; procès-verbaux à examiner."
+        )
 
+    level_names = (COMMUNE, CERCLE, REGION, NATION)
+    as_lists = [(f.tolist(), v.tolist()) for f, v in sums]
     contests = []
-    for cid, code, name, level, seats in contest_rows:
-        sel_rows = selections_by_contest.get(cid, [])
-        sel_pairs = [(row[0], row[2]) for row in sel_rows]
-        by_level: dict[str, dict[_UnitKey, _Acc]] = {
-            COMMUNE: {},
-            CERCLE: {},
-            REGION: {},
-            NATION: {_NATION_KEY: _Acc()},
-        }
-        for bkey, acc in base.get(cid, {}).items():
-            chain = territory.chains[bkey]
-            by_level[COMMUNE][chain[0]] = acc
-            for key in chain[1:]:
-                level_accs = by_level[key[0]]
-                parent = level_accs.get(key)
-                if parent is None:
-                    parent = level_accs[key] = _Acc()
-                parent.add(acc)
+    for ci in selected:
+        cid, code, name, level, seats = ref.contests[ci]
+        sel_rows = ref.selections_by_contest[ci]
+        codes = [row[2] for row in sel_rows]
         units: dict[str, tuple[UnitResult, ...]] = {}
-        for lv, accs in by_level.items():
-            ordered = sorted(accs.items(), key=lambda item: territory.meta[item[0]][3])
-            units[lv] = tuple(
-                acc.freeze(lv, key[1], *territory.meta[key][:3], sel_pairs, infos)
-                for key, acc in ordered
-            )
-        selections = tuple(
-            SelectionInfo(code=r[2], name=r[3], party=r[4], kind=r[5], order=r[6], withdrawn=r[7])
-            for r in sel_rows
-        )
+        for lv, level_name in enumerate(level_names):
+            fig_rows, vote_rows = as_lists[lv]
+            groups = ref.groups[lv]
+            level_attached = attached[lv]
+            built = []
+            for gid in ref.contest_groups[lv][ci]:
+                key = groups[gid][1]
+                unit_code, unit_name, parent = territory.meta[key][:3]
+                f = fig_rows[gid]
+                ids = level_attached.get(gid)
+                built.append(
+                    UnitResult(
+                        level=level_name,
+                        kind=key[1],
+                        code=unit_code,
+                        name=unit_name,
+                        parent=parent,
+                        registered=f[7],
+                        voters=f[8],
+                        null_ballots=f[9],
+                        valid_votes=f[10],
+                        votes=MappingProxyType(dict(zip(codes, vote_rows[gid], strict=False))),
+                        progress=Progress(f[0], f[1], f[2], f[3], f[4], f[5], f[6]),
+                        annulments=tuple(infos[i] for i in sorted(ids)) if ids else (),
+                    )
+                )
+            units[level_name] = tuple(built)
+        selections = ref.selection_infos[ci]
         total = units[NATION][0]
-        outcome = _outcome(kind, round.number, seats, selections, total, sel_rows, members)
+        outcome = _outcome(kind, round.number, seats, selections, total, sel_rows, ref.members)
         contests.append(
             ContestResults(
                 code=code,
@@ -869,30 +738,16 @@ def tabulate(
         polling_date=round.polling_date,
         contests=tuple(contests),
         annulments=tuple(info for info, _, _ in annulment_rows if info.id in infos),
-        warnings=warnings,
+        warnings=tuple(warnings),
     )
 
 
-def _unbalanced_warning(contest: str, unit: str, acc: _Acc) -> str:
+def _unbalanced_warning(contest: str, unit: str, votes: int, valid_votes: int) -> str:
     return (
-        f"Circonscription {contest}, {unit} : les voix ({fr_int(sum(acc.votes.values()))}) ne "
-        f"font pas le total des suffrages exprimés ({fr_int(acc.valid_votes)}) des "
+        f"Circonscription {contest}, {unit} : les voix ({fr_int(votes)}) ne "
+        f"font pas le total des suffrages exprimés ({fr_int(valid_votes)}) des "
         "procès-verbaux définitifs ; procès-verbaux à examiner."
     )
-
-
-def _list_members(round: Round, prefixed) -> dict[int, list[ListCandidate]]:
-    """The candidates of each communal list, in the order of presentation (Art. 57, 176)."""
-    out: dict[int, list[ListCandidate]] = defaultdict(list)
-    rows = (
-        ListMember.objects.filter(selection__contest__round=round)
-        .filter(prefixed("selection__contest__"))
-        .order_by("selection_id", "rank")
-        .values_list("selection_id", "name", "birth_date")
-    )
-    for sid, name, birth in rows:
-        out[sid].append(ListCandidate(name=name, birth_date=birth))
-    return out
 
 
 # --------------------------------------------------------------------------------------------

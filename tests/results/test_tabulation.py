@@ -679,20 +679,20 @@ def test_recomputation_takes_the_same_few_queries_whatever_the_number_of_minutes
 
 @pytest.mark.article("141")
 def test_a_read_torn_by_a_concurrent_write_is_read_again(pres, monkeypatch):
-    from kalata.results import tabulation
+    from kalata.results import columns
 
-    original = tabulation._aggregate
+    original = columns.RoundColumns.sums
     calls = []
 
-    def torn(*args):
-        base, communes, missions = original(*args)
-        if not calls:  # as if a sheet became definitive between the two GROUP BY queries
-            acc = next(iter(next(iter(base.values())).values()))
-            acc.valid_votes += 250
+    def torn(self, minutes):
+        out = original(self, minutes)
+        if not calls:  # as if a sheet became definitive between the reads of its rows
+            figures, _votes = out[0]
+            figures[0, columns.FIELDS.index("valid_votes")] += 250
         calls.append(1)
-        return base, communes, missions
+        return out
 
-    monkeypatch.setattr(tabulation, "_aggregate", torn)
+    monkeypatch.setattr(columns.RoundColumns, "sums", torn)
     results = tabulate(pres.round)
     assert len(calls) == 2
     assert results.warnings == ()
