@@ -311,6 +311,35 @@ def _recompute_figures(backend: Backend, spec: dict, r: dict, runs: int, figures
         load=load,
         extra=extra,
     )
+    changed = r.get("tabulate_after_change")
+    if changed and changed.get("median") is not None:
+        figure(
+            figures,
+            benchmark="recompute",
+            backend=backend,
+            name=f"recompute {label}: tabulate after one sheet changed (information)",
+            value=changed["median"],
+            minimum=changed["min"],
+            unit="s",
+            ratio=changed["median"] / duck["median"] if duck else None,
+            load=load,
+            extra={**extra, "cpu": r["cpu"]["tabulate_after_change"]["median"]},
+            **floor,
+        )
+    cold = r.get("tabulate_cold")
+    if cold:
+        figure(
+            figures,
+            benchmark="recompute",
+            backend=backend,
+            name=f"recompute {label}: first call of a process, reads every row (information)",
+            value=cold["wall"],
+            unit="s",
+            ratio=cold["wall"] / duck["median"] if duck else None,
+            load=load,
+            extra={**extra, "cpu": cold["cpu"]},
+            **floor,
+        )
     figure(
         figures,
         benchmark="recompute",
