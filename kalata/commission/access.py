@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 from kalata.accounts.permissions import (
     COMMISSION_LEVELS,
@@ -56,7 +57,7 @@ def commission_view(view):
         try:
             response = view(request, *args, **kwargs)
         except PermissionDenied as exc:
-            response = forbidden(request, str(exc) or "Accès refusé.")
+            response = forbidden(request, str(exc) or _("Accès refusé."))
         add_never_cache_headers(response)
         return response
 
@@ -79,7 +80,7 @@ def round_or_404(code: str) -> Round:
     try:
         return get_round(code)
     except LawError:
-        raise Http404(f"Tour inconnu : « {code} ».") from None
+        raise Http404(_("Tour inconnu : « %(code)s ».") % {"code": code}) from None
 
 
 def reading_grants(request, election) -> list[Grant]:
@@ -105,8 +106,11 @@ def require_round_reader(request, round_: Round) -> list[Grant]:
     grants = reading_grants(request, round_.election)
     if not grants:
         raise PermissionDenied(
-            "Refusé : consulter les procès-verbaux — vous n'avez aucun rôle pour le scrutin "
-            f"{round_.election.code}."
+            _(
+                "Refusé : consulter les procès-verbaux — vous n'avez aucun rôle pour le scrutin "
+                "%(election)s."
+            )
+            % {"election": round_.election.code}
         )
     return grants
 
@@ -127,5 +131,5 @@ def sheet_or_404(round_: Round, contest_code: str, station_code: str) -> TallySh
         .first()
     )
     if sheet is None:
-        raise Http404("Procès-verbal inconnu.")
+        raise Http404(_("Procès-verbal inconnu."))
     return sheet

@@ -12,6 +12,7 @@ class CommissionConfig(AppConfig):
     def ready(self) -> None:
         # Audited models (delegates' copies, CENI observations) and the event types of the
         # commission screens (scans, copies, observations), registered on import.
-        from kalata.commission import services
+        from kalata.commission import services, signing
 
         services.register_audit()
+        signing.register_audit()  # signed summary minutes (Art. 141, 149, 174, 187)

@@ -19,6 +19,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from kalata.law.tally import FIELD_LABELS, NULL_CATEGORY_LABELS
 
@@ -32,12 +34,12 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": (
+        "invalid_login": _(
             "Identifiant ou mot de passe incorrect. Après 5 échecs en 15 minutes, la connexion"
             " depuis ce poste est bloquée pendant 15 minutes."
         ),
-        "inactive": "Ce compte est désactivé.",
-        "locked": (
+        "inactive": _("Ce compte est désactivé."),
+        "locked": _(
             "Trop d'échecs de connexion pour cet identifiant depuis ce poste : connexion bloquée"
             " jusqu'à %(until)s. Réessayez ensuite, ou demandez à l'administrateur."
         ),
@@ -45,8 +47,8 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "Identifiant"
-        self.fields["password"].label = "Mot de passe"
+        self.fields["username"].label = _("Identifiant")
+        self.fields["password"].label = _("Mot de passe")
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
 
     def clean(self):
@@ -148,12 +150,37 @@ _ARTICLES = {
     "refusals_to_sign": ("87",),
 }
 _HINTS = {
-    "voters": "nombre d'émargements sur la liste, arrêté en toutes lettres",
-    "proxies_used": "compris dans les votants",
-    "envelopes": "différence avec les émargements mentionnée au PV",
-    "null_ballots": "bulletins blancs compris",
-    "valid_votes": "votants − nuls",
+    "voters": _("nombre d'émargements sur la liste, arrêté en toutes lettres"),
+    "proxies_used": _("compris dans les votants"),
+    "envelopes": _("différence avec les émargements mentionnée au PV"),
+    "null_ballots": _("bulletins blancs compris"),
+    "valid_votes": _("votants − nuls"),
 }
+
+#: The law engine's labels of the fields of the minutes (``FIELD_LABELS``,
+#: ``NULL_CATEGORY_LABELS`` of ``kalata.law.tally``), marked here for translation: the law engine
+#: stays free of Django. The form shows ``gettext(label)``; tests/web/test_i18n.py checks that
+#: every label of the law is marked here and translated.
+LAW_LABELS = (
+    gettext_noop("inscrits"),
+    gettext_noop("votants (émargements)"),
+    gettext_noop("enveloppes trouvées dans l'urne"),
+    gettext_noop("bulletins nuls"),
+    gettext_noop("suffrages exprimés"),
+    gettext_noop("votes par procuration"),
+    gettext_noop("cartes non distribuées reçues sous pli"),
+    gettext_noop("cartes remises aux titulaires pendant le scrutin"),
+    gettext_noop("cartes non retirées retournées à la clôture"),
+    gettext_noop("refus de signer le procès-verbal"),
+    gettext_noop("membres du bureau présents"),
+    gettext_noop("bulletins blancs"),
+    gettext_noop("enveloppes contenant des bulletins différents"),
+    gettext_noop("désignation insuffisante"),
+    gettext_noop("votant s'étant fait connaître"),
+    gettext_noop("sans enveloppe ou enveloppe non réglementaire"),
+    gettext_noop("signes de reconnaissance"),
+    gettext_noop("mentions injurieuses"),
+)
 
 
 class FiguresInput:
@@ -198,7 +225,7 @@ class FiguresInput:
     def _line(self, path: str) -> Line:
         return Line(
             path=path,
-            label=_capfirst(FIELD_LABELS.get(path, path)),
+            label=_capfirst(gettext(FIELD_LABELS[path]) if path in FIELD_LABELS else path),
             articles=_ARTICLES.get(path, ()),
             required=path in REQUIRED,
             hint=_HINTS.get(path, ""),
@@ -207,26 +234,28 @@ class FiguresInput:
 
     def sections(self) -> list[Section]:
         """The sections of the paper form, in the order of the minutes."""
-        voters = Section("electeurs", "Électeurs et votants", ("84", "97"))
+        voters = Section("electeurs", gettext("Électeurs et votants"), ("84", "97"))
         voters.lines = [self._line(p) for p in SCALAR_ORDER]
-        counts = Section("depouillement", "Dépouillement", ("84", "85"))
+        counts = Section("depouillement", gettext("Dépouillement"), ("84", "85"))
         counts.lines = [self._line(p) for p in COUNT_ORDER]
         breakdown = Section(
             "nuls",
-            "Détail des bulletins nuls (facultatif)",
+            gettext("Détail des bulletins nuls (facultatif)"),
             ("85",),
             optional=True,
-            note="Par cause de nullité de l'article 85 ; le détail doit faire le total des nuls.",
+            note=gettext(
+                "Par cause de nullité de l'article 85 ; le détail doit faire le total des nuls."
+            ),
         )
         for key, label in NULL_CATEGORY_LABELS.items():
             line = self._line(f"null_breakdown.{key}")
-            line.label = label[:1].upper() + label[1:]
+            line.label = _capfirst(gettext(label))
             breakdown.lines.append(line)
         votes = Section(
             "voix",
-            "Voix obtenues (dans l'ordre du bulletin)",
+            gettext("Voix obtenues (dans l'ordre du bulletin)"),
             ("85", "87"),
-            note="Saisir chaque candidat ou liste, 0 compris.",
+            note=gettext("Saisir chaque candidat ou liste, 0 compris."),
         )
         for sel in self.selections:
             line = self._line(f"votes.{sel.code}")
@@ -236,10 +265,12 @@ class FiguresInput:
             line.party = getattr(sel, "party", "") or ""
             line.articles = ()
             votes.lines.append(line)
-        cards = Section("cartes", "Cartes d'électeur non distribuées (facultatif)", ("50",))
+        cards = Section(
+            "cartes", gettext("Cartes d'électeur non distribuées (facultatif)"), ("50",)
+        )
         cards.optional = True
         cards.lines = [self._line(p) for p in CARD_ORDER]
-        bureau = Section("bureau", "Bureau de vote", ("74", "76", "86", "87"))
+        bureau = Section("bureau", gettext("Bureau de vote"), ("74", "76", "86", "87"))
         bureau.lines = [self._line(p) for p in BUREAU_ORDER]
         return [voters, counts, breakdown, votes, cards, bureau]
 
@@ -278,20 +309,23 @@ def _get_path(figures: Mapping, path: str) -> Any:
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Motif",
+        label=_("Motif"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
-        error_messages={"required": "Le motif est obligatoire."},
+        error_messages={"required": _("Le motif est obligatoire.")},
     )
 
 
 class ScanForm(forms.Form):
     scan = forms.FileField(
-        label="Photo ou scan du procès-verbal (PDF, JPEG ou PNG)",
-        error_messages={"required": "Choisissez un fichier.", "empty": "Le fichier est vide."},
+        label=_("Photo ou scan du procès-verbal (PDF, JPEG ou PNG)"),
+        error_messages={
+            "required": _("Choisissez un fichier."),
+            "empty": _("Le fichier est vide."),
+        },
     )
     reason = forms.CharField(
-        label="Motif du remplacement (si un scan existe déjà)",
+        label=_("Motif du remplacement (si un scan existe déjà)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -300,8 +334,8 @@ class ScanForm(forms.Form):
 
 class ObservationForm(forms.Form):
     text = forms.CharField(
-        label="Observation",
+        label=_("Observation"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
-        error_messages={"required": "L'observation est vide."},
+        error_messages={"required": _("L'observation est vide.")},
     )

@@ -99,3 +99,90 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"Observation CENI ({self.unit_code or self.sheet_id})"
+
+
+class SummarySignature(models.Model):
+    """One signed version of the summary minutes of a commission's area (Art. 87, 141, 149, 174,
+    187): the exact figures signed (canonical JSON) and their SHA-256, who signed and when, the
+    members present and the refusals to sign with their reasons.
+
+    Never edited: the only change a row may undergo is ``current`` → ``superseded`` (with
+    ``superseded_at`` and ``superseded_reason``) when the figures below changed after signing (a
+    new definitive minute, a correction, an annulment); a new version is then signed. Written by
+    ``kalata.commission.signing`` only, with its audit event (audited model
+    ``commission.summarysignature``).
+    """
+
+    class Status(models.TextChoices):
+        CURRENT = "current", "en vigueur"
+        SUPERSEDED = "superseded", "remplacée (chiffres modifiés après la signature)"
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="summary_signatures")
+    area_code = models.CharField(
+        "ressort de la commission (cercle, District, mission ou région)", max_length=40
+    )
+    area_kind = models.CharField("nature du ressort", max_length=10)
+    version = models.PositiveIntegerField("version")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="summary_signatures"
+    )
+    signer_name = models.CharField("nom du signataire", max_length=200)
+    signer_title = models.CharField("qualité du signataire", max_length=200)
+    signed_at = models.DateTimeField("signé le")
+    place = models.CharField("fait à", max_length=200)
+    figures_json = models.TextField("chiffres signés (JSON canonique)")
+    figures_sha256 = models.CharField("SHA-256 des chiffres signés", max_length=64)
+    members = models.JSONField("membres présents et refus de signer", default=list, blank=True)
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.CURRENT)
+    superseded_at = models.DateTimeField("remplacée le", null=True, blank=True)
+    superseded_reason = models.TextField("motif du remplacement", blank=True, default="")
+
+    #: The only fields a signed version may change, once (``current`` → ``superseded``).
+    MUTABLE = frozenset({"status", "superseded_at", "superseded_reason"})
+
+    class Meta:
+        ordering = ["round", "area_code", "version"]
+        verbose_name = "signature du procès-verbal récapitulatif"
+        verbose_name_plural = "signatures des procès-verbaux récapitulatifs"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "area_code", "version"], name="summarysignature_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "area_code"],
+                condition=models.Q(status="current"),
+                name="summarysignature_one_current",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["current", "superseded"]),
+                name="summarysignature_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PV récapitulatif {self.area_code} — version {self.version} ({self.status})"
+
+    @property
+    def figures(self) -> dict:
+        import json
+
+        return json.loads(self.figures_json)
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == self.Status.CURRENT
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= self.MUTABLE:
+                raise ValueError(
+                    "Une version signée du procès-verbal récapitulatif n'est jamais modifiée : "
+                    "seul son remplacement (chiffres modifiés) est consigné."
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(
+            "Une version signée du procès-verbal récapitulatif n'est jamais supprimée."
+        )

@@ -30,6 +30,7 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from kalata.accounts.permissions import (
     COMMISSION_LEVELS,
@@ -438,10 +439,11 @@ def copy_discrepancies(
     mine = figures_value(copy.figures)
     out: list[Comparison] = []
     if isinstance(sheet.figures, Mapping):
+        # French msgids marked for translation; the screens translate them when shown.
         label = (
-            "PV définitif"
+            gettext_noop("PV définitif")
             if sheet.status == TallySheet.Status.DEFINITIVE
-            else "chiffres retenus (non encore définitifs)"
+            else gettext_noop("chiffres retenus (non encore définitifs)")
         )
         diffs = tuple(
             d for d in compare_entries(mine, figures_value(sheet.figures)) if _relevant(d)
@@ -457,7 +459,8 @@ def copy_discrepancies(
         diffs = tuple(
             d for d in compare_entries(mine, figures_value(entry.figures)) if _relevant(d)
         )
-        out.append(Comparison(f"{entry.number}{'re' if entry.number == 1 else 'e'} saisie", diffs))
+        against = gettext_noop("1re saisie") if entry.number == 1 else gettext_noop("2e saisie")
+        out.append(Comparison(against, diffs))
     return out
 
 

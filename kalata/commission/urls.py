@@ -5,7 +5,7 @@ District ``D09``, mission ``AMB-SN-DAKAR``, region ``R01`` for national councill
 
 from django.urls import path
 
-from kalata.commission import views
+from kalata.commission import signing_views, views
 
 app_name = "commission"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path(SUMMARY, views.summary_view, name="summary"),
     path(SUMMARY + "pdf/", views.summary_pdf, name="summary_pdf"),
     path(SUMMARY + "observation/", views.summary_observation, name="summary_observation"),
+    path(SUMMARY + "signer/", signing_views.sign_view, name="summary_sign"),
+    path(SUMMARY + "signature/<int:version>/pdf/", signing_views.signed_pdf, name="signed_pdf"),
     path(SHEET, views.sheet_view, name="sheet"),
     path(SHEET + "saisie/", views.entry_view, name="entry"),
     path(SHEET + "verifier/", views.verify_view, name="verify"),

@@ -27,6 +27,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kalata.accounts.permissions import ROLE_LABELS, visible_sheets
@@ -44,6 +46,7 @@ from kalata.commission.access import (
 from kalata.commission.documents import render_summary_pdf, summary_data
 from kalata.commission.forms import FiguresInput, LoginForm, ObservationForm, ReasonForm, ScanForm
 from kalata.commission.models import DelegateCopy
+from kalata.commission.signing_views import signing_context, with_signature
 from kalata.elections.models import Round, Selection
 from kalata.law.explain import LawError
 from kalata.law.tally import CHECKS, Severity, TallyReport, check_tally
@@ -151,8 +154,11 @@ def _place(sheet: TallySheet) -> str:
     if station.mission_id:
         return station.mission.name
     commune = station.commune
-    where = f"cercle de {commune.cercle.name}" if commune.cercle_id else "District de Bamako"
-    return f"commune de {commune.name} ({where})"
+    if commune.cercle_id:
+        where = _("cercle de %(name)s") % {"name": commune.cercle.name}
+    else:
+        where = _("District de Bamako")
+    return _("commune de %(name)s (%(where)s)") % {"name": commune.name, "where": where}
 
 
 def _blind(request, sheet: TallySheet) -> bool:
@@ -166,7 +172,7 @@ def _base_context(sheet: TallySheet) -> dict:
         "round": sheet.round,
         "election": sheet.round.election,
         "place": _place(sheet),
-        "status_label": sheet.get_status_display(),
+        "status_label": STATUS_LABELS.get(sheet.status, sheet.status),
         "sheet_url": _sheet_url(sheet),
         "queue_url": reverse("commission:queue", args=[sheet.round.code]),
     }
@@ -227,13 +233,32 @@ def index(request):
 # --------------------------------------------------------------------------------------------
 
 STATUS_ORDER = (
-    (Status.EXPECTED, "à saisir (1re saisie)"),
-    (Status.FIRST_ENTRY, "en attente de la 2e saisie"),
-    (Status.DIFFERENT, "saisies différentes"),
-    (Status.TO_ACKNOWLEDGE, "avertissements à valider"),
-    (Status.BLOCKED, "bloqués (erreurs)"),
-    (Status.DEFINITIVE, "définitifs"),
+    (Status.EXPECTED, gettext_lazy("à saisir (1re saisie)")),
+    (Status.FIRST_ENTRY, gettext_lazy("en attente de la 2e saisie")),
+    (Status.DIFFERENT, gettext_lazy("saisies différentes")),
+    (Status.TO_ACKNOWLEDGE, gettext_lazy("avertissements à valider")),
+    (Status.BLOCKED, gettext_lazy("bloqués (erreurs)")),
+    (Status.DEFINITIVE, gettext_lazy("définitifs")),
 )
+
+#: The labels of ``TallySheet.Status`` (same French words) in the reader's language. The model's
+#: own labels stay plain French: they also label data (API, exports) that is the same for all.
+STATUS_LABELS = {
+    Status.EXPECTED: pgettext_lazy("minutes status", "attendu"),
+    Status.FIRST_ENTRY: pgettext_lazy("minutes status", "première saisie faite"),
+    Status.DIFFERENT: pgettext_lazy("minutes status", "saisies différentes"),
+    Status.TO_ACKNOWLEDGE: pgettext_lazy("minutes status", "avertissements à valider"),
+    Status.BLOCKED: pgettext_lazy("minutes status", "bloqué (erreurs)"),
+    Status.DEFINITIVE: pgettext_lazy("minutes status", "définitif"),
+}
+ENTRY_STATE_LABELS = {
+    DataEntry.State.ACTIVE: pgettext_lazy("entry state", "en vigueur"),
+    DataEntry.State.DISCARDED: pgettext_lazy("entry state", "écartée"),
+}
+CAPACITY_LABELS = {
+    DelegateCopy.Capacity.DELEGATE: gettext_lazy("délégué de parti ou de liste"),
+    DelegateCopy.Capacity.OBSERVER: gettext_lazy("observateur"),
+}
 
 
 @commission_view
@@ -339,16 +364,16 @@ def _queue_rows(request, sheets: list[TallySheet]) -> list[dict]:
         actions = []
         if sheet.status in TYPING and allowed(request, "enter_minutes", sheet):
             if sheet.first_clerk == user.pk:
-                actions.append({"label": "1re saisie faite par vous", "url": ""})
+                actions.append({"label": _("1re saisie faite par vous"), "url": ""})
             else:
-                label = "Saisir" if sheet.status == Status.EXPECTED else "2e saisie"
+                label = _("Saisir") if sheet.status == Status.EXPECTED else _("2e saisie")
                 actions.append({"label": label, "url": _sheet_url(sheet, "entry")})
         if sheet.status == Status.DIFFERENT and allowed(request, "resolve_entries", sheet):
-            actions.append({"label": "Trancher", "url": _sheet_url(sheet, "resolve")})
+            actions.append({"label": _("Trancher"), "url": _sheet_url(sheet, "resolve")})
         if sheet.status == Status.TO_ACKNOWLEDGE and allowed(request, "acknowledge_warning", sheet):
-            actions.append({"label": "Valider", "url": _sheet_url(sheet, "acknowledge")})
+            actions.append({"label": _("Valider"), "url": _sheet_url(sheet, "acknowledge")})
         if sheet.status == Status.BLOCKED and allowed(request, "correct_minutes", sheet):
-            actions.append({"label": "Rectifier", "url": _sheet_url(sheet, "correct")})
+            actions.append({"label": _("Rectifier"), "url": _sheet_url(sheet, "correct")})
         discrepancy = False
         if copies.get(sheet.pk) and not _blind(request, sheet):
             latest = _latest_copies(copies[sheet.pk])
@@ -361,6 +386,7 @@ def _queue_rows(request, sheets: list[TallySheet]) -> list[dict]:
         rows.append(
             {
                 "sheet": sheet,
+                "status_label": STATUS_LABELS.get(sheet.status, sheet.status),
                 "place": sheet.station.commune.name
                 if sheet.station.commune_id
                 else sheet.station.mission.name,
@@ -414,6 +440,7 @@ def sheet_view(request, round_code: str, contest_code: str, station_code: str):
                 {
                     "entry": entry,
                     "form": FiguresInput(selections, figures=entry.figures),
+                    "state_label": ENTRY_STATE_LABELS.get(entry.state, entry.state),
                 }
             )
     entry_table = _entry_table(selections, [e for e in all_entries if e.state == "active"])
@@ -427,7 +454,14 @@ def sheet_view(request, round_code: str, contest_code: str, station_code: str):
             comparisons = services.copy_discrepancies(copy, sheet, all_entries)
             if not reads_entries:
                 comparisons = [c for c in comparisons if "saisie" not in c.against]
-            copies.append({"copy": copy, "comparisons": comparisons, "current": copy.pk in latest})
+            copies.append(
+                {
+                    "copy": copy,
+                    "comparisons": comparisons,
+                    "current": copy.pk in latest,
+                    "capacity_label": CAPACITY_LABELS.get(copy.capacity, copy.capacity),
+                }
+            )
 
     observations = sheet.ceni_observations.select_related("by").order_by("at", "id")
     context = {
@@ -487,7 +521,7 @@ def _entry_table(selections, active: list[DataEntry]) -> list[dict]:
     if any(o.strip() for o in obs):
         rows.append(
             {
-                "label": "Observations",
+                "label": _("Observations"),
                 "values": obs,
                 "differs": len({" ".join(o.split()) for o in obs}) > 1,
             }
@@ -513,20 +547,24 @@ def _scan_info(sheet: TallySheet) -> dict | None:
 # --------------------------------------------------------------------------------------------
 
 _STATUS_MESSAGES = {
-    Status.FIRST_ENTRY: "Première saisie enregistrée. Un autre agent doit faire la seconde saisie.",
-    Status.DIFFERENT: (
+    Status.FIRST_ENTRY: gettext_lazy(
+        "Première saisie enregistrée. Un autre agent doit faire la seconde saisie."
+    ),
+    Status.DIFFERENT: gettext_lazy(
         "Seconde saisie enregistrée : elle diffère de la première. Le président de la commission"
         " tranchera les écarts."
     ),
-    Status.TO_ACKNOWLEDGE: (
+    Status.TO_ACKNOWLEDGE: gettext_lazy(
         "Seconde saisie enregistrée, identique à la première : des avertissements sont à valider"
         " par le président."
     ),
-    Status.BLOCKED: (
+    Status.BLOCKED: gettext_lazy(
         "Seconde saisie enregistrée, identique à la première, mais les chiffres sont en erreur :"
         " le procès-verbal est bloqué (rectification ou nouvelle saisie)."
     ),
-    Status.DEFINITIVE: "Seconde saisie identique à la première : le procès-verbal est définitif.",
+    Status.DEFINITIVE: gettext_lazy(
+        "Seconde saisie identique à la première : le procès-verbal est définitif."
+    ),
 }
 
 
@@ -544,7 +582,7 @@ def entry_view(request, round_code: str, contest_code: str, station_code: str):
     else:
         first = next((e for e in _active_entries(sheet) if e.number == 1), None)
         if first is not None and first.entered_by_id == request.user.pk:
-            closed = (
+            closed = _(
                 "Vous avez fait la première saisie de ce procès-verbal : la seconde doit être"
                 " faite par un autre agent (double saisie, quatre yeux)."
             )
@@ -563,8 +601,11 @@ def entry_view(request, round_code: str, contest_code: str, station_code: str):
         else:
             messages.success(
                 request,
-                f"Bureau {sheet.station.code} : "
-                + _STATUS_MESSAGES.get(result.status, result.status),
+                _("Bureau %(code)s : %(text)s")
+                % {
+                    "code": sheet.station.code,
+                    "text": _STATUS_MESSAGES.get(result.status, result.status),
+                },
             )
             return redirect(context["queue_url"])
     else:
@@ -583,7 +624,9 @@ def entry_view(request, round_code: str, contest_code: str, station_code: str):
             "catalogue": _catalogue(),
             "codes": _codes(selections),
             "verify_url": _sheet_url(sheet, "verify"),
-            "submit_label": f"Enregistrer la {'1re' if number == 1 else '2e'} saisie",
+            "submit_label": _("Enregistrer la 1re saisie")
+            if number == 1
+            else _("Enregistrer la 2e saisie"),
             "mode": "entry",
             "initial_checks": _typed_checks(form, _codes(selections)) if error else [],
         },
@@ -601,7 +644,7 @@ def verify_view(request, round_code: str, contest_code: str, station_code: str):
         payload = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         return JsonResponse(
-            {"error": {"code": "json_invalid", "message": "Requête invalide : JSON attendu."}},
+            {"error": {"code": "json_invalid", "message": _("Requête invalide : JSON attendu.")}},
             status=400,
         )
     try:
@@ -630,16 +673,18 @@ def verify_view(request, round_code: str, contest_code: str, station_code: str):
 
 
 def _done(request, sheet: TallySheet, text: str):
-    messages.success(request, f"Bureau {sheet.station.code} : {text}")
+    messages.success(
+        request, _("Bureau %(code)s : %(text)s") % {"code": sheet.station.code, "text": text}
+    )
     return redirect(_sheet_url(sheet))
 
 
 def _outcome_text(status: str) -> str:
     return {
-        Status.DEFINITIVE: "le procès-verbal est définitif.",
-        Status.TO_ACKNOWLEDGE: "des avertissements restent à valider.",
-        Status.BLOCKED: "les chiffres retenus sont en erreur : le procès-verbal est bloqué.",
-        Status.EXPECTED: "les saisies sont écartées ; le procès-verbal est à ressaisir.",
+        Status.DEFINITIVE: _("le procès-verbal est définitif."),
+        Status.TO_ACKNOWLEDGE: _("des avertissements restent à valider."),
+        Status.BLOCKED: _("les chiffres retenus sont en erreur : le procès-verbal est bloqué."),
+        Status.EXPECTED: _("les saisies sont écartées ; le procès-verbal est à ressaisir."),
     }.get(status, str(status))
 
 
@@ -660,7 +705,10 @@ def resolve_view(request, round_code: str, contest_code: str, station_code: str)
     active = _active_entries(sheet)
     selections = _selections(sheet)
     codes = _codes(selections)
-    names = {f"votes.{s.code}": f"Voix de {s.name} ({s.code})" for s in selections}
+    names = {
+        f"votes.{s.code}": _("Voix de %(name)s (%(code)s)") % {"name": s.name, "code": s.code}
+        for s in selections
+    }
     choices = {}
     error = None
     if request.method == "POST":
@@ -670,7 +718,7 @@ def resolve_view(request, round_code: str, contest_code: str, station_code: str)
         except WorkflowError as exc:
             error = _error_dict(exc)
         else:
-            return _done(request, sheet, "écarts tranchés ; " + _outcome_text(result.status))
+            return _done(request, sheet, _("écarts tranchés ; ") + _outcome_text(result.status))
     rows = [
         {
             "field": d.field,
@@ -702,7 +750,7 @@ def resolve_view(request, round_code: str, contest_code: str, station_code: str)
 
 def _display(value) -> str:
     if value is None or value == "":
-        return "non saisi"
+        return _("non saisi")
     return str(value)
 
 
@@ -733,7 +781,9 @@ def acknowledge_view(request, round_code: str, contest_code: str, station_code: 
         except WorkflowError as exc:
             error = _error_dict(exc)
         else:
-            return _done(request, sheet, "avertissements validés ; " + _outcome_text(result.status))
+            return _done(
+                request, sheet, _("avertissements validés ; ") + _outcome_text(result.status)
+            )
     warnings = [
         {
             "code": code,
@@ -818,7 +868,7 @@ def correct_view(request, round_code: str, contest_code: str, station_code: str)
             error = _error_dict(exc)
         else:
             return _done(
-                request, sheet, "rectification enregistrée ; " + _outcome_text(result.status)
+                request, sheet, _("rectification enregistrée ; ") + _outcome_text(result.status)
             )
     else:
         form = FiguresInput(selections, figures=sheet.figures or {})
@@ -838,7 +888,7 @@ def correct_view(request, round_code: str, contest_code: str, station_code: str)
             "current_checks": current,
             "catalogue": _catalogue(),
             "verify_url": _sheet_url(sheet, "verify"),
-            "submit_label": "Enregistrer la rectification",
+            "submit_label": _("Enregistrer la rectification"),
             "mode": "correct",
             "initial_checks": _typed_checks(form, _codes(selections)),
             "scan": _scan_info(sheet),
@@ -861,7 +911,7 @@ def scan_upload(request, round_code: str, contest_code: str, station_code: str):
     if not form.is_valid():
         for errors in form.errors.values():
             for text in errors:
-                messages.error(request, f"Scan refusé : {text}")
+                messages.error(request, _("Scan refusé : %(reason)s") % {"reason": text})
         return redirect(_sheet_url(sheet))
     try:
         stored = services.store_scan(
@@ -872,9 +922,11 @@ def scan_upload(request, round_code: str, contest_code: str, station_code: str):
             authorizer=authorizer(request),
         )
     except LawError as exc:
-        messages.error(request, f"Scan refusé : {exc.message}")
+        messages.error(request, _("Scan refusé : %(reason)s") % {"reason": exc.message})
     else:
-        messages.success(request, f"Scan enregistré (SHA-256 {stored.sha256}).")
+        messages.success(
+            request, _("Scan enregistré (SHA-256 %(sha256)s).") % {"sha256": stored.sha256}
+        )
     return redirect(_sheet_url(sheet))
 
 
@@ -884,12 +936,12 @@ def scan_file(request, round_code: str, contest_code: str, station_code: str):
     sheet = sheet_or_404(rnd, contest_code, station_code)
     need(request, "view_minutes", sheet)
     if not sheet.image:
-        raise Http404("Aucun scan pour ce procès-verbal.")
+        raise Http404(_("Aucun scan pour ce procès-verbal."))
     name = sheet.image.name
     try:
         handle = default_storage.open(name, "rb")
     except FileNotFoundError:
-        raise Http404("Fichier du scan introuvable.") from None
+        raise Http404(_("Fichier du scan introuvable.")) from None
     response = FileResponse(
         handle,
         content_type=services.scan_content_type(name),
@@ -938,8 +990,10 @@ def delegate_copy_view(request, round_code: str, contest_code: str, station_code
             return _done(
                 request,
                 sheet,
-                "votre copie est enregistrée ; la commission voit les écarts éventuels avec le"
-                " procès-verbal saisi.",
+                _(
+                    "votre copie est enregistrée ; la commission voit les écarts éventuels avec le"
+                    " procès-verbal saisi."
+                ),
             )
     else:
         form = FiguresInput(selections)
@@ -952,11 +1006,11 @@ def delegate_copy_view(request, round_code: str, contest_code: str, station_code
             "sections": form.sections(),
             "selections": selections,
             "values": values,
-            "capacities": DelegateCopy.Capacity.choices,
+            "capacities": list(CAPACITY_LABELS.items()),
             "error": error,
             "catalogue": _catalogue(),
             "verify_url": _sheet_url(sheet, "verify"),
-            "submit_label": "Déposer ma copie",
+            "submit_label": _("Déposer ma copie"),
             "mode": "copy",
             "initial_checks": _typed_checks(form, _codes(selections)) if error else [],
         },
@@ -982,9 +1036,9 @@ def observation_view(request, round_code: str, contest_code: str, station_code: 
         except LawError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Observation consignée.")
+            messages.success(request, _("Observation consignée."))
     else:
-        messages.error(request, "L'observation est vide : rien n'a été consigné.")
+        messages.error(request, _("L'observation est vide : rien n'a été consigné."))
     return redirect(_sheet_url(sheet))
 
 
@@ -998,7 +1052,8 @@ def _area_or_404(rnd: Round, unit_code: str) -> services.CommissionArea:
         return services.commission_area(rnd.election, unit_code)
     except LookupError:
         raise Http404(
-            f"Aucune commission de centralisation « {unit_code} » pour ce scrutin."
+            _("Aucune commission de centralisation « %(code)s » pour ce scrutin.")
+            % {"code": unit_code}
         ) from None
 
 
@@ -1023,6 +1078,7 @@ def summary_view(request, round_code: str, unit_code: str):
             "observation_url": reverse(
                 "commission:summary_observation", args=[rnd.code, area.code]
             ),
+            **signing_context(request, rnd, area, data),
         },
     )
 
@@ -1032,7 +1088,7 @@ def summary_pdf(request, round_code: str, unit_code: str):
     rnd = round_or_404(round_code)
     area = _area_or_404(rnd, unit_code)
     need(request, "view_minutes", area.unit, election=rnd)
-    pdf = render_summary_pdf(summary_data(rnd, area))
+    pdf = render_summary_pdf(with_signature(rnd, area, summary_data(rnd, area)))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="pv-recapitulatif-{rnd.code}-{area.code}.pdf"'
@@ -1051,9 +1107,9 @@ def summary_observation(request, round_code: str, unit_code: str):
         services.record_observation(
             request.user, rnd, form.cleaned_data["text"], area=area, authorizer=authorizer(request)
         )
-        messages.success(request, "Observation consignée.")
+        messages.success(request, _("Observation consignée."))
     else:
-        messages.error(request, "L'observation est vide : rien n'a été consigné.")
+        messages.error(request, _("L'observation est vide : rien n'a été consigné."))
     return redirect("commission:summary", rnd.code, area.code)
 
 

@@ -42,6 +42,7 @@ VIEWS = {
     "delegate_copy": ("get", {"delegue"}, 200),
     "observation": ("post", {"ceni"}, 302),
     "summary": ("summary", READERS, 200),
+    "summary_sign": ("sign", {"prefet"}, 200),  # Action.SIGN_COLLATION (Art. 141)
 }
 
 
@@ -62,6 +63,8 @@ def call(client, country, view, method, station):
             }
         )
         return client.post(country.url(view, station), body, content_type="application/json")
+    if method == "sign":
+        return client.get(country.url("summary_sign", unit=AREA[station]))
     return client.get(country.url("summary", unit=AREA[station]))
 
 

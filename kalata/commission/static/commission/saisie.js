@@ -19,6 +19,9 @@
   var catalogueNode = document.getElementById("checks-catalogue");
   var catalogue = catalogueNode ? JSON.parse(catalogueNode.textContent) : {};
   var verifyUrl = panel.getAttribute("data-verify-url");
+  // Words of the screen in the reader's language (data-text-* set by the template, translated
+  // by Django); French if absent. The check messages stay French, like the server's (law engine).
+  function text(key, french) { return panel.getAttribute("data-text-" + key) || french; }
   var csrfInput = form.querySelector("input[name=csrfmiddlewaretoken]");
   var csrf = csrfInput ? csrfInput.value : "";
   var inputs = Array.prototype.slice.call(form.querySelectorAll("[data-path]"));
@@ -156,7 +159,7 @@
     if (!checks.length) {
       var ok = document.createElement("li");
       ok.className = "check ok";
-      ok.textContent = "Aucune erreur ni aucun avertissement.";
+      ok.textContent = text("none", "Aucune erreur ni aucun avertissement.");
       list.appendChild(ok);
     }
     checks.forEach(function (c) {
@@ -171,7 +174,7 @@
       var art = document.createElement("span");
       art.className = "muted";
       var articles = c.articles || (spec.articles || []).join(", ");
-      art.textContent = "(art. " + articles + ")";
+      art.textContent = "(" + text("articles", "art.") + " " + articles + ")";
       li.appendChild(art);
       list.appendChild(li);
       (c.fields || []).forEach(function (p) { mark(p, severity); });
@@ -188,10 +191,10 @@
       totals.appendChild(dt); totals.appendChild(dd);
     }
     if (usable(f.null_ballots) && usable(f.valid_votes)) {
-      row("Nuls + exprimés", n(f.null_ballots + f.valid_votes) + (usable(f.voters) ? " (votants : " + n(f.voters) + ")" : ""));
+      row(text("null-valid", "Nuls + exprimés"), n(f.null_ballots + f.valid_votes) + (usable(f.voters) ? " (" + text("voters", "votants :") + " " + n(f.voters) + ")" : ""));
     }
     if (result.sum !== null) {
-      row("Somme des voix", n(result.sum) + (usable(f.valid_votes) ? " (exprimés : " + n(f.valid_votes) + ")" : ""));
+      row(text("sum", "Somme des voix"), n(result.sum) + (usable(f.valid_votes) ? " (" + text("valid", "exprimés :") + " " + n(f.valid_votes) + ")" : ""));
     }
   }
 
@@ -211,20 +214,20 @@
     }).then(function (res) {
       if (!res.ok) {
         var e = res.body.error || {};
-        render([{ code: e.code || "?", severity: "error", title: "Saisie refusée", message: e.message || "", articles: (e.articles || []).join(", "), fields: e.field ? [e.field] : [] }],
-          "Contrôles du serveur (font foi).");
+        render([{ code: e.code || "?", severity: "error", title: text("refused", "Saisie refusée"), message: e.message || "", articles: (e.articles || []).join(", "), fields: e.field ? [e.field] : [] }],
+          text("server", "Contrôles du serveur (font foi)."));
         return;
       }
-      render(res.body.errors.concat(res.body.warnings), "Contrôles du serveur (font foi).");
+      render(res.body.errors.concat(res.body.warnings), text("server", "Contrôles du serveur (font foi)."));
     }).catch(function (err) {
       if (err && err.name === "AbortError") { return; }
-      source.textContent = "Serveur injoignable : contrôles calculés dans le navigateur seulement ; le serveur contrôlera à l'enregistrement.";
+      source.textContent = text("unreachable", "Serveur injoignable : contrôles calculés dans le navigateur seulement ; le serveur contrôlera à l'enregistrement.");
     });
   }
 
   function update() {
     var result = localChecks(collect());
-    render(result.checks, "Contrôles calculés pendant la saisie ; vérification du serveur en cours…");
+    render(result.checks, text("typing", "Contrôles calculés pendant la saisie ; vérification du serveur en cours…"));
     renderTotals(result);
     if (timer) { clearTimeout(timer); }
     timer = setTimeout(function () { serverCheck(result.figures); }, 350);
