@@ -37,12 +37,13 @@ test: $(STAMP) chromium
 	$(BIN)/pytest -q -p no:cacheprovider
 
 ## Debian's Chromium for the browser tests (Playwright drives it; no browser download),
-## poppler-utils (pdftotext, pdftoppm) to read the official PDFs, wrk for the web bench smoke test
+## poppler-utils (pdftotext, pdftoppm) to read the official PDFs, wrk for the web bench smoke test,
+## gettext (xgettext, msgfmt) for the translation catalogue's tests (tests/web/test_i18n.py)
 chromium:
-	@{ command -v chromium && command -v pdftotext && command -v wrk; } >/dev/null 2>&1 || { \
-	  echo "Installation de chromium, poppler-utils et wrk (apt-get)"; \
+	@{ command -v chromium && command -v pdftotext && command -v wrk && command -v xgettext; } >/dev/null 2>&1 || { \
+	  echo "Installation de chromium, poppler-utils, wrk et gettext (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq chromium poppler-utils wrk >/dev/null; }
+	    apt-get install -y -qq chromium poppler-utils wrk gettext >/dev/null; }
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

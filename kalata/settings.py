@@ -5,6 +5,8 @@
 - ``KALATA_SECRET_KEY``: required when ``KALATA_DEBUG`` is off.
 - ``KALATA_DEBUG``: ``1`` for development (default ``1`` outside production).
 - ``KALATA_ALLOWED_HOSTS``: comma-separated host names.
+- ``KALATA_DB_PREPARE``: ``0`` to send the hot path's statements unprepared (PostgreSQL behind a
+  transaction-pooling PgBouncer older than 1.21); default ``1``.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a public page rendered a moment ago is answered from this worker's memory before
+    # any other middleware runs (kalata/public/middleware.py).
+    "kalata.public.middleware.CachedPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kalata.web.middleware.FrenchFirstLocaleMiddleware",
@@ -80,7 +85,17 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60)
+        config = dj_database_url.parse(url, conn_max_age=60)
+        if config["ENGINE"] == "django.db.backends.postgresql" and (
+            os.environ.get("KALATA_DB_PREPARE", "1") != "0"
+        ):
+            # Prepared statements for the few fixed statements of the entry hot path (their
+            # cursors bind parameters on the server: kalata.audit.services.prepared_cursor);
+            # every other query keeps Django's client-side binding, never prepared.
+            # KALATA_DB_PREPARE=0 behind a transaction-pooling PgBouncer older than 1.21
+            # (docs/deploy.md).
+            config.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+        return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "kalata.sqlite3"),
@@ -99,6 +114,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
+# French is the source language (msgids); the English catalogue is kalata/locale/en (issue #4).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Africa/Bamako"
 USE_I18N = True
 USE_TZ = True
@@ -106,15 +123,41 @@ USE_TZ = True
 LOGIN_URL = "commission:login"
 LOGIN_REDIRECT_URL = "commission:index"
 
-# Caches: each web worker keeps its own small in-memory cache of rendered public pages (short
-# TTL, keyed on the latest definitive change); a reverse proxy can cache them too (Cache-Control).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "kalata",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
-}
+
+# Caches: the rendered public pages, the rounds' states and the API's results, shared by the
+# workers so that a page is rendered once for all of them per change of the data
+# (kalata/public/caching.py; docs/deploy.md, section 5). ``KALATA_CACHE``:
+#   ``file`` (default in production: Django's file cache in ``$KALATA_DATA_DIR/cache``),
+#   ``file:/some/folder``, ``database`` (Django's database cache, table ``kalata_cache``, made
+#   by ``kalata manage createcachetable``; shared by several machines), ``locmem`` (each process
+#   its own: the default in development and tests).
+def _caches() -> dict:
+    spec = os.environ.get("KALATA_CACHE", "locmem" if DEBUG else "file").strip()
+    kind, _, where = spec.partition(":")
+    if kind == "file":
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": where or str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    if kind == "database":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": where or "kalata_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    if kind == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kalata",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    raise RuntimeError(
+        f"KALATA_CACHE={spec!r} : « file », « file:/dossier », « database » ou « locmem »"
+    )
+
+
+CACHES = {"default": _caches()}
 
 # Security. Sessions expire: clerks share machines in the commissions.
 # Four hours without activity ends a session (renewed on every request), and closing the

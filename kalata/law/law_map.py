@@ -8,8 +8,9 @@ tagged ``annex``; the table of deputies per constituency, from Loi n°02-010, ``
 one-line summary. Tests carry ``@pytest.mark.article("N")`` with those article tags, so that
 ``kalata law coverage`` can count which articles have tests.
 
-Where a summary departs from LAW_MAP it follows the law (seed 003): Art. 120 makes the penal code
-applicable to what the law does not provide; it says nothing of a six-month lapse of actions.
+Where a summary departs from LAW_MAP it follows the law (seed 003). Art. 120 has two paragraphs:
+the penal code applies to what the law does not provide, and public and civil actions lapse six
+months after the day the result is proclaimed (LAW_MAP mentions only the lapse).
 """
 
 from __future__ import annotations
@@ -231,7 +232,8 @@ LAW_MAP: tuple[LawMapRow, ...] = (
     LawMapRow(
         _OFF,
         "101–121",
-        "Infractions électorales et peines ; code pénal pour le reste (120) ; sécurité (121).",
+        "Infractions électorales et peines ; code pénal pour le reste et prescription par six "
+        "mois après la proclamation (120) ; sécurité (121).",
     ),
 )
 

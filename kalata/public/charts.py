@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH = 900  # value text (e.g. "41,45 % — 1 612 912 voix") needs ~230 px right of the bars
 LABEL_W = 250  # room for the labels, left of the bars
@@ -68,7 +69,7 @@ def bar_chart(
         y = TOP + i * ROW_H
         value = min(max(Fraction(bar.value), Fraction(0)), Fraction(100))
         w = float(value) * BAR_W / 100
-        label = f"{bar.label} : {bar.text}"
+        label = _("%(label)s : %(value)s") % {"label": bar.label, "value": bar.text}
         row = [
             f'<g class="bar"><title>{escape(label)}</title>',
             f'<text x="{LABEL_W}" y="{y + BAR_H - 4}" text-anchor="end" font-size="14">'

@@ -49,6 +49,8 @@ TURNOUT_CLASSES = (
     (Fraction(30), "#9ecae1", _("30 à 40 %")),
     (Fraction(40), "#6baed6", _("40 à 50 %")),
     (Fraction(50), "#3182bd", _("50 à 60 %")),
+    # Translators: a legend label, not a format string.
+    # xgettext:no-python-format
     (Fraction(60), "#08519c", _("60 % et plus")),
 )
 

@@ -265,7 +265,7 @@ def shares_chart(
         )
         for s in data.selections
     ]
-    desc = "; ".join(f"{b.label} : {b.text}" for b in bars)
+    desc = "; ".join(_("%(label)s : %(value)s") % {"label": b.label, "value": b.text} for b in bars)
     return charts.bar_chart(bars, chart_id=chart_id, title=title, desc=desc)
 
 
@@ -290,5 +290,5 @@ def turnout_chart(units: Sequence[MapUnit], *, chart_id: str, title: str) -> Saf
                 href=u.href,
             )
         )
-    desc = "; ".join(f"{b.label} : {b.text}" for b in bars)
+    desc = "; ".join(_("%(label)s : %(value)s") % {"label": b.label, "value": b.text} for b in bars)
     return charts.bar_chart(bars, chart_id=chart_id, title=title, desc=desc)

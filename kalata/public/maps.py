@@ -27,6 +27,7 @@ from pathlib import Path
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .colours import NO_DATA
 
@@ -37,8 +38,8 @@ FILES = {
 }
 LEVELS = tuple(FILES)
 
-#: The attribution the licence asks for, shown on every map (French; the source is Malian).
-ATTRIBUTION = (
+#: The attribution the licence asks for, shown on every map in the reader's language.
+ATTRIBUTION = gettext_noop(
     "Limites : geoBoundaries (wmgeolab, William & Mary), CC BY 4.0 — source DNCT/DNP (Mali), "
     "OCHA Mali."
 )

@@ -709,23 +709,38 @@ _CONTEST_FIELDS = (
 
 
 class _Memo:
-    """A small LRU of computations keyed by the round's state (thread-safe)."""
+    """A small LRU of computations keyed by the round's state (thread-safe), computing each
+    key once: a thread asking for a key being computed waits for that computation instead of
+    starting its own (the national contest takes about a second; eight threads of a worker
+    asking for it at once must not each compute it)."""
 
     def __init__(self, size: int = 16) -> None:
         self.size = size
         self.items: OrderedDict[tuple, Any] = OrderedDict()
         self.lock = threading.Lock()
+        self.pending: dict[tuple, threading.Lock] = {}  # key -> lock held while computing it
 
     def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
         with self.lock:
             if key in self.items:
                 self.items.move_to_end(key)
                 return self.items[key]
-        value = compute()
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+            gate = self.pending.setdefault(key, threading.Lock())
+        with gate:
+            with self.lock:
+                if key in self.items:  # computed by the thread we waited for
+                    self.items.move_to_end(key)
+                    return self.items[key]
+            try:
+                value = compute()
+                with self.lock:
+                    self.items[key] = value
+                    while len(self.items) > self.size:
+                        self.items.popitem(last=False)
+            finally:
+                with self.lock:
+                    if self.pending.get(key) is gate:
+                        del self.pending[key]
         return value
 
     def clear(self) -> None:
@@ -828,8 +843,11 @@ def round_data(round: Round, state: RoundState) -> RoundData:
 
 
 def clear_memory() -> None:
-    """Forget computed contests (tests)."""
+    """Forget computed contests and this process's copy of the pages (tests)."""
+    from .caching import forget_pages  # caching imports this module
+
     _memo.clear()
+    forget_pages()
 
 
 # --------------------------------------------------------------------------------------------

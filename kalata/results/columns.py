@@ -75,6 +75,15 @@ def _on_connection_created(sender, connection, **kwargs) -> None:
 connection_created.connect(_on_connection_created, dispatch_uid="kalata.results.columns")
 
 
+def _generation_of(conn) -> int:
+    """The number of the database connection now open (a new one at every reconnection: SQLite's
+    markers are only comparable within one connection)."""
+    generation = getattr(conn, "kalata_generation", None)
+    if generation is None:  # opened before this module was imported
+        generation = conn.kalata_generation = next(_generation)
+    return generation
+
+
 # --------------------------------------------------------------------------------------------
 # Reference data of a round
 
@@ -106,7 +115,9 @@ class _Reference:
     group_index: list[dict[tuple[int, tuple], int]]
 
 
-def _load_reference(round_: Round) -> _Reference:
+def _load_reference(round_: Round) -> tuple[_Reference, list[tuple]]:
+    """The reference data of ``round_``, and its sheets' minutes rows read with it (id, status,
+    version, annulled, registered, voters, null ballots, valid votes)."""
     from kalata.results.tabulation import _NATION_KEY, SelectionInfo, _Territory
 
     contests = list(
@@ -142,7 +153,9 @@ def _load_reference(round_: Round) -> _Reference:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT s.id, s.contest_id, st.commune_id, st.mission_id, st.registered "
+            "SELECT s.id, s.contest_id, st.commune_id, st.mission_id, st.registered, "
+            "s.status, s.version, s.annulled, s.registered, s.voters, s.null_ballots, "
+            "s.valid_votes "
             "FROM results_tallysheet s JOIN elections_pollingstation st ON st.id = s.station_id "
             "WHERE s.round_id = %s ORDER BY s.id",
             [round_.id],
@@ -152,7 +165,8 @@ def _load_reference(round_: Round) -> _Reference:
     base_pos: dict[tuple[str, int], int] = {}
     bases: list[tuple[str, int]] = []
     ids, contest_col, base_col, reg_col = [], [], [], []
-    for sid, cid, commune_id, mission_id, registered in sheet_rows:
+    minutes_rows = []
+    for sid, cid, commune_id, mission_id, registered, *minutes in sheet_rows:
         ci = contest_pos.get(cid)
         if ci is None:  # a sheet of a contest of another round: not this round's
             continue
@@ -161,6 +175,7 @@ def _load_reference(round_: Round) -> _Reference:
         if bi is None:
             bi = base_pos[bkey] = len(bases)
             bases.append(bkey)
+        minutes_rows.append((sid, *minutes))
         ids.append(sid)
         contest_col.append(ci)
         base_col.append(bi)
@@ -206,7 +221,7 @@ def _load_reference(round_: Round) -> _Reference:
         contest_groups.append(per_contest)
         group_index.append(index)
 
-    return _Reference(
+    reference = _Reference(
         contests=contests,
         selections=selections,
         selections_by_contest=selections_by_contest,
@@ -234,6 +249,7 @@ def _load_reference(round_: Round) -> _Reference:
         contest_groups=contest_groups,
         group_index=group_index,
     )
+    return reference, minutes_rows
 
 
 # --------------------------------------------------------------------------------------------
@@ -259,13 +275,13 @@ class RoundColumns:
 
     def __init__(self, round_: Round) -> None:
         self.round_id = round_.id
-        self.reference = _load_reference(round_)
+        self.reference, rows = _load_reference(round_)
         self.revision: int | None = None
         self.marker: tuple | None = None
         self.lock = threading.Lock()
         self.sheet_votes: dict[int, tuple[tuple[int, int], ...]] = {}
         self.sheet_figures: dict[int, tuple[int, int, int, int]] = {}
-        self.minutes = self._read_all()
+        self.minutes = self._read_all(rows)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -278,15 +294,17 @@ class RoundColumns:
             )
             return cursor.fetchall()
 
-    def _read_all(self) -> Minutes:
+    def _read_all(self, rows: list[tuple] | None = None) -> Minutes:
+        """Every sheet and vote row of the round (``rows``: the sheets, when already read)."""
         ref = self.reference
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id, status, version, annulled, registered, voters, null_ballots, "
-                "valid_votes FROM results_tallysheet WHERE round_id = %s ORDER BY id",
-                [self.round_id],
-            )
-            rows = cursor.fetchall()
+            if rows is None:
+                cursor.execute(
+                    "SELECT id, status, version, annulled, registered, voters, null_ballots, "
+                    "valid_votes FROM results_tallysheet WHERE round_id = %s ORDER BY id",
+                    [self.round_id],
+                )
+                rows = cursor.fetchall()
             cursor.execute(
                 "SELECT v.sheet_id, v.selection_id, v.votes FROM results_sheetvote v "
                 "JOIN results_tallysheet s ON s.id = v.sheet_id "
@@ -507,10 +525,7 @@ def _markers() -> tuple[int | None, tuple | None]:
                 "SELECT (SELECT n FROM results_tabulationrevision WHERE id = 1), total_changes()"
             )
             revision, changes = cursor.fetchone()
-            generation = getattr(connection, "kalata_generation", None)
-            if generation is None:
-                return revision, None
-            return revision, ("sqlite", generation, data_version, changes)
+            return revision, ("sqlite", _generation_of(connection), data_version, changes)
     return None, None
 
 
@@ -520,7 +535,7 @@ def round_columns(round_: Round) -> tuple[RoundColumns, Minutes]:
         columns = RoundColumns(round_)
         return columns, columns.minutes
     connection.ensure_connection()
-    generation = getattr(connection, "kalata_generation", 0)
+    generation = _generation_of(connection)
     if generation not in _triggers_checked:
         _triggers_checked[generation] = triggers_present()
     if not _triggers_checked[generation]:

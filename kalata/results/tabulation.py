@@ -604,11 +604,12 @@ def tabulate(
     """
     election = round.election
     kind = election.kind
-    wanted: set[int] | None = None
-    if scope or contest_codes is not None:
+    wanted: set[int] | None = None  # contest ids, None: every contest
+    codes_wanted = None if contest_codes is None else set(contest_codes)
+    if scope:
         cq = scope_contests_q(scope)
-        if contest_codes is not None:
-            cq &= Q(code__in=list(contest_codes))
+        if codes_wanted is not None:
+            cq &= Q(code__in=sorted(codes_wanted))
         wanted = set(Contest.objects.filter(round=round).filter(cq).values_list("id", flat=True))
 
     # The minutes are read in more than one statement: minutes becoming definitive (or
@@ -619,6 +620,8 @@ def tabulate(
     for _attempt in range(MAX_READS):
         columns, minutes = round_columns(round)
         ref = columns.reference
+        if codes_wanted is not None and not scope:
+            wanted = {row[0] for row in ref.contests if row[1] in codes_wanted}
         sums = columns.sums(minutes)
         figures, votes = sums[0]
         wrong = np.nonzero(votes.sum(axis=1) != figures[:, FIELDS.index("valid_votes")])[0]
@@ -785,7 +788,11 @@ def _outcome(
                 articles_for(kind, "annulment"),
             )
         )
-    contestants = tuple(Contestant(s.code, total.votes[s.code]) for s in selections)
+    contestants = (
+        tuple(Contestant(s.code, total.votes[s.code]) for s in selections)
+        if kind in (Election.Kind.PRESIDENTIAL, Election.Kind.LEGISLATIVE)
+        else ()
+    )
     rule = ""
     articles: tuple[str, ...] = ()
     try:

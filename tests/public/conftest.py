@@ -30,6 +30,9 @@ def public_cache():
         KALATA_PUBLIC_STATE_SECONDS=0,
         KALATA_PUBLIC_CACHE_SECONDS=20,
         KALATA_PUBLIC_REFRESH_SECONDS=0,
+        # Rendered again in the request's own thread, within the test's transaction (the
+        # background renderer is tested with committed data, test_shared_cache.py).
+        KALATA_PUBLIC_BACKGROUND_RENDER=False,
     ):
         cache.clear()
         clear_memory()
