@@ -457,3 +457,24 @@ def test_exhausted_list_in_the_last_twelve_months_calls_no_by_election():
     lst = make_list("A", 600, 11)
     assert not fill_communal_vacancy(lst, 11, date(2008, 5, 30), MANDATE_END).by_election
     assert fill_communal_vacancy(lst, 11, date(2008, 5, 29), MANDATE_END).by_election
+
+
+@pytest.mark.article("176")
+@settings(max_examples=300, deadline=None)
+@given(communes(), st.booleans())
+def test_property_the_explanation_describes_the_decision_taken_without_it(commune, declared):
+    # The seats are decided without writing the text; the text, written on demand, is the same
+    # algorithm run again with its text on: both runs must take every decision alike.
+    seats, lists = commune
+    valid = sum(lst.votes for lst in lists) + 7 if declared else None
+    result = allocate_communal_seats(seats, lists, valid)
+    summary = [s.text for s in result.steps if s.text.startswith("Répartition : ")]
+    assert len(summary) == 1
+    for lst in lists:
+        if lst.code in result.excluded:
+            assert f"liste {lst.code} : exclue" in summary[0]
+        else:
+            won = result.seats[lst.code]
+            word = "siège" if won < 2 else "sièges"
+            assert f"liste {lst.code} : {won} {word}" in summary[0]
+    assert result.steps is result.steps  # written once
