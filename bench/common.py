@@ -19,7 +19,11 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRATCH_DB = "kalata_bench"
+#: The scratch database the benchmarks drop and re-create; ``KALATA_BENCH_PG_DB`` names another
+#: (so that two benchmark runs on one server do not drop each other's database).
+SCRATCH_DB = os.environ.get("KALATA_BENCH_PG_DB") or "kalata_bench"
+if not SCRATCH_DB.replace("_", "").isalnum() or not SCRATCH_DB.isascii():
+    raise SystemExit(f"KALATA_BENCH_PG_DB: {SCRATCH_DB!r} is not a plain database name ([a-z0-9_])")
 DEFAULT_PG_URL = "postgres://127.0.0.1:5432/test"
 #: A secret for the bench's own processes only (they run with DEBUG off, as in production).
 BENCH_SECRET = "kalata-bench-only-secret-not-for-any-deployment"
@@ -162,7 +166,8 @@ def pg_server_url() -> tuple[str | None, str]:
 
     ``KALATA_BENCH_PG_URL`` first; then ``DATABASE_URL`` when it names a PostgreSQL database;
     then ``postgres://127.0.0.1:5432/test`` when it answers. The benchmarks never write into
-    that database: they create the scratch database ``kalata_bench`` on the same server.
+    that database: they create the scratch database ``kalata_bench`` (or ``KALATA_BENCH_PG_DB``)
+    on the same server.
     """
     for var in ("KALATA_BENCH_PG_URL", "DATABASE_URL"):
         url = os.environ.get(var, "")

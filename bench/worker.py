@@ -5,7 +5,8 @@ environment names the database (``bench.common.worker_env``). Tasks:
 
 - ``setup``: migrate and load the territory into the fresh database;
 - ``build-recompute`` / ``recompute``: build the definitive rounds, then time them;
-- ``build-ingest`` / ``ingest``: build the national round and the clerks, then time the entries.
+- ``build-ingest`` / ``ingest`` / ``ingest-concurrent``: build the national round and the
+  clerks, then time the entries one at a time, then typed by concurrent processes.
 
 Building and measuring are separate processes so that each measurement's peak RSS is its own.
 """
@@ -62,6 +63,7 @@ TASKS = {
     "recompute": "bench.recompute:measure",
     "build-ingest": "bench.ingest:build",
     "ingest": "bench.ingest:measure",
+    "ingest-concurrent": "bench.ingest:measure_concurrent",
 }
 
 

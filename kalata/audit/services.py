@@ -21,17 +21,20 @@ compares audited rows with the log.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.backends.utils import CursorDebugWrapper
 from django.utils import timezone
 
 from kalata.audit.canonical import Canonical, plain_json, to_plain, utc_text
 from kalata.audit.events import EventType, get_event_type
 from kalata.audit.models import (
     GENESIS_HASH,
+    HASH_FORMAT,
     HEAD_ID,
     AuditChainHead,
     AuditEvent,
@@ -48,6 +51,7 @@ __all__ = [
     "ObjRef",
     "VerifyReport",
     "head",
+    "prepared_cursor",
     "record",
     "record_many",
     "ref",
@@ -228,7 +232,10 @@ def record(
 
 
 def record_many(
-    events: Iterable[EventSpec | tuple], *, using: str = DEFAULT_DB_ALIAS
+    events: Iterable[EventSpec | tuple],
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    writes: Sequence[tuple[str, Sequence]] = (),
 ) -> list[AuditEvent]:
     """Append several events, in order, inside the caller's transaction; return them.
 
@@ -238,6 +245,13 @@ def record_many(
     in bulk and the head is moved once. The chain is exactly what as many ``record()`` calls
     would have written: consecutive numbers, each event chained to the one before. Events given
     no timestamp share one: the time of writing.
+
+    ``writes``: the audited operation's own last writes, ``(sql, params)`` pairs of plain
+    ``INSERT``/``UPDATE``/``DELETE`` statements (no ``RETURNING``, no ``;``), run just before
+    the events. On PostgreSQL they are sent in the same statement as the append (data-modifying
+    ``WITH`` clauses: one round trip for the operation's writes and its audit), so they must not
+    depend on one another's effects (PostgreSQL runs them on one snapshot) nor write a row
+    twice; elsewhere they run one after the other. An error in one writes nothing.
     """
     _require_transaction(using)
     now, times = timezone.now(), {}
@@ -246,11 +260,22 @@ def record_many(
         for item in events
     ]
     if not prepared:
+        if writes:
+            _run_writes(connections[using], writes)
         return []
-    return _append(using, prepared)
+    return _append(using, prepared, writes)
 
 
 # --- Appending: the chain head and the inserts --------------------------------------------------
+#
+# PostgreSQL, up to ``SERVER_CHAIN_MAX`` events (every operation of the entry workflow): one
+# statement locks the head row (``SELECT … FOR UPDATE``), numbers and hashes the events on the
+# server, inserts them and moves the head. Python sends each event's canonical hashed text cut
+# around its two chain fields (``_hash_parts``: the text is ``p0 + prev_hash + p1 + seq + p2``),
+# so the server computes exactly ``plain_event_hash`` (SHA-256 of those UTF-8 bytes) — which
+# ``verify`` recomputes in Python. The head is locked only from that statement to the commit,
+# whoever wrote before: concurrent clerks queue on the head for the shortest time, and never
+# retry. Larger batches (the sheets of a round) and SQLite take the path below.
 #
 # The minimum is: lock the head, insert the events, move the head. Each connection remembers the
 # head it last wrote; the next append first tries to move the head *from that value* with one
@@ -264,6 +289,8 @@ def record_many(
 
 #: From this many events, PostgreSQL receives them by ``COPY`` rather than ``INSERT``.
 COPY_FROM = 200
+#: Below this many events, PostgreSQL chains them itself, in the append statement.
+SERVER_CHAIN_MAX = COPY_FROM - 1
 _GUESS = "_kalata_audit_head"
 _ROWS = "<rows>"
 _SQL = "_kalata_audit_sql"
@@ -282,6 +309,41 @@ _EVENT_COLUMNS = (
 )
 if tuple(f.attname for f in AuditEvent._meta.concrete_fields) != _EVENT_COLUMNS:
     raise RuntimeError("AuditEvent's columns changed: update _EVENT_COLUMNS (AuditEvent(*values))")
+
+
+# Markers standing for ``prev_hash`` and ``seq`` in an event's hashed text (random per process,
+# so that no stored value can contain them by chance; checked anyway).
+_PREV_MARK = "prev-" + uuid.uuid4().hex
+_SEQ_MARK = "seq-" + uuid.uuid4().hex
+_SEQ_TOKEN = f'"{_SEQ_MARK}"'
+
+
+def _hash_parts(fields: dict) -> tuple[bytes, bytes, bytes] | None:
+    """The text ``plain_event_hash`` hashes for ``fields``, cut around its chain fields: UTF-8
+    ``(p0, p1, p2)`` such that the text is ``p0 + prev_hash + p1 + str(seq) + p2`` (canonical
+    JSON, keys sorted: ``prev_hash`` comes before ``seq``). None if a marker is ambiguous."""
+    text = plain_json(
+        {
+            "format": HASH_FORMAT,
+            "seq": _SEQ_MARK,
+            "timestamp": fields["timestamp_text"],
+            "actor": fields["actor"],
+            "event_type": fields["event_type"],
+            "object_model": fields["object_model"],
+            "object_pk": fields["object_pk"],
+            "before": fields["before"],
+            "after": fields["after"],
+            "reason": fields["reason"],
+            "prev_hash": _PREV_MARK,
+        }
+    )
+    if text.count(_PREV_MARK) != 1 or text.count(_SEQ_TOKEN) != 1:  # pragma: no cover
+        return None
+    p0, _, rest = text.partition(_PREV_MARK)
+    p1, _, p2 = rest.partition(_SEQ_TOKEN)
+    if _SEQ_MARK in p0:  # pragma: no cover - keys are sorted: prev_hash, reason, seq
+        return None
+    return p0.encode("utf-8"), p1.encode("utf-8"), p2.encode("utf-8")
 
 
 def _chain(rows: list[dict], seq: int, prev_hash: str) -> list[tuple]:
@@ -339,6 +401,11 @@ def _statements(connection) -> dict:
     )
     max_params = connection.features.max_query_params or 65535
     cached = {
+        "server_chain": connection.vendor == "postgresql",
+        "server_chain_sql": {},
+        "events": events,
+        "head_table": head_table,
+        "columns": columns,
         "read": f"SELECT {seq}, {hash_} FROM {head_table} WHERE {id_} = %s{lock}",
         "move": move,
         "insert": f"INSERT INTO {events} ({columns}) VALUES ",
@@ -429,10 +496,123 @@ def _try_guess(connection, cursor, sql: dict, guess, values: list[tuple]) -> boo
     return True
 
 
-def _append(using: str, rows: list[dict]) -> list[AuditEvent]:
+_CHAIN_INPUT = (
+    ("timestamp", "timestamptz"),
+    ("actor", "varchar"),
+    ("event_type", "varchar"),
+    ("object_model", "varchar"),
+    ("object_pk", "varchar"),
+    ("before", "text"),
+    ("after", "text"),
+    ("reason", "text"),
+)
+
+
+def _server_chain_sql(connection, sql: dict, writes: Sequence[str]) -> str:
+    """PostgreSQL: the statement that runs ``writes``, then locks the head, chains the events
+    to it, inserts them and moves the head; it returns ``(seq, prev_hash, hash)`` of each (no
+    row when the head row does not exist yet). The events come as one array per column, so the
+    statement is the same whatever their number (prepared once)."""
+    key = tuple(writes)
+    found = sql["server_chain_sql"].get(key)
+    if found is not None:
+        return found
+    qn = connection.ops.quote_name
+    seq, hash_, id_, prev = qn("seq"), qn("hash"), qn("id"), qn("prev_hash")
+    # Binary arrays: the states go as they are, without the text format's quoting.
+    arrays = ", ".join(f"%b::{kind}[]" for _, kind in _CHAIN_INPUT)
+    names = ", ".join(name for name, _ in _CHAIN_INPUT)
+    ctes = [f"w{i} AS ({statement})" for i, statement in enumerate(writes)]
+    ctes += [
+        f"head AS (SELECT {seq}, {hash_} FROM {sql['head_table']} WHERE {id_} = %s FOR UPDATE)",
+        f"input AS (SELECT * FROM unnest({arrays}, %b::bytea[], %b::bytea[], %b::bytea[])"
+        f" WITH ORDINALITY AS t ({names}, p0, p1, p2, i))",
+        "chain (i, seq, prev_hash, hash) AS ("
+        f"SELECT 0::bigint, head.{seq}, ''::varchar, head.{hash_}::varchar FROM head UNION ALL "
+        "SELECT input.i, chain.seq + 1, chain.hash, encode(sha256(input.p0"
+        " || convert_to(chain.hash, 'UTF8') || input.p1"
+        " || convert_to((chain.seq + 1)::text, 'UTF8') || input.p2), 'hex')::varchar"
+        " FROM chain JOIN input ON input.i = chain.i + 1)",
+        f"inserted AS (INSERT INTO {sql['events']} ({sql['columns']}) SELECT chain.seq, "
+        + ", ".join(f"input.{name}" for name, _ in _CHAIN_INPUT)
+        + f", chain.prev_hash, chain.hash FROM chain JOIN input USING (i)"
+        f" RETURNING {seq}, {prev}, {hash_})",
+        f"moved AS (UPDATE {sql['head_table']} SET {seq} = last.seq, {hash_} = last.hash"
+        " FROM (SELECT seq, hash FROM chain ORDER BY i DESC LIMIT 1) AS last"
+        f" WHERE {sql['head_table']}.{id_} = %s RETURNING 1)",
+    ]
+    found = (
+        "WITH RECURSIVE "
+        + ", ".join(ctes)
+        + f" SELECT {seq}, {prev}, {hash_} FROM inserted ORDER BY {seq}"
+    )
+    if len(sql["server_chain_sql"]) < 100:
+        sql["server_chain_sql"][key] = found
+    return found
+
+
+def _append_on_server(
+    connection, rows: list[dict], writes: Sequence[tuple[str, Sequence]]
+) -> list[tuple] | None:
+    """PostgreSQL: ``writes`` and the chained events in one statement (see above); the events'
+    values, or None when nothing was appended (then ``writes`` ran only if ``rows`` came
+    back empty: the head row did not exist; see ``_append``)."""
+    parts = [_hash_parts(fields) for fields in rows]
+    if any(p is None for p in parts):  # pragma: no cover - see _hash_parts
+        return None
+    sql = _statements(connection)
+    params: list = [value for _, write_params in writes for value in write_params]
+    params.append(HEAD_ID)
+    params += ([fields[name] for fields in rows] for name, _ in _CHAIN_INPUT)
+    params += ([p[k] for p in parts] for k in range(3))
+    params.append(HEAD_ID)
+    statement = _server_chain_sql(connection, sql, [w for w, _ in writes])
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(statement, params)
+        chained = cursor.fetchall()
+    if not chained:
+        return []
+    if len(chained) != len(rows):  # pragma: no cover - one row per event, or none at all
+        raise AuditError("Ajout au journal d'audit incomplet : la transaction est annulée.")
+    return [
+        (
+            seq,
+            fields["timestamp"],
+            fields["actor"],
+            fields["event_type"],
+            fields["object_model"],
+            fields["object_pk"],
+            fields["before"],
+            fields["after"],
+            fields["reason"],
+            prev_hash,
+            digest,
+        )
+        for fields, (seq, prev_hash, digest) in zip(rows, chained, strict=True)
+    ]
+
+
+def _run_writes(connection, writes: Sequence[tuple[str, Sequence]]) -> None:
+    with connection.cursor() as cursor:
+        for statement, params in writes:
+            cursor.execute(statement, params)
+
+
+def _append(
+    using: str, rows: list[dict], writes: Sequence[tuple[str, Sequence]] = ()
+) -> list[AuditEvent]:
     """Chain ``rows`` to the head, insert them and move the head (see the comment above)."""
     connection = connections[using]
     sql = _statements(connection)
+    if sql["server_chain"] and len(rows) <= SERVER_CHAIN_MAX:
+        values = _append_on_server(connection, rows, writes)
+        if values:
+            setattr(connection, _GUESS, (values[-1][0], values[-1][-1]))
+            return _events(using, values)
+        if values is not None:  # the writes ran; the head row is created below
+            writes = ()
+    if writes:
+        _run_writes(connection, writes)
     guess = getattr(connection, _GUESS, None)
     setattr(connection, _GUESS, None)  # set again below only once the append succeeded
     with connection.cursor() as cursor:
@@ -449,6 +629,10 @@ def _append(using: str, rows: list[dict]) -> list[AuditEvent]:
                 raise AuditError("La tête de la chaîne d'audit a changé pendant l'écriture.")
             _insert(connection, cursor, sql, values)
     setattr(connection, _GUESS, (values[-1][0], values[-1][-1]))
+    return _events(using, values)
+
+
+def _events(using: str, values: list[tuple]) -> list[AuditEvent]:
     events = []
     for value in values:
         event = AuditEvent(*value)
@@ -456,6 +640,56 @@ def _append(using: str, rows: list[dict]) -> list[AuditEvent]:
         event._state.db = using
         events.append(event)
     return events
+
+
+# --- Prepared statements (PostgreSQL) ------------------------------------------------------------
+
+
+def _preparing_cursor_class():
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor):
+        """Binds parameters on the server and asks for the statement to be prepared (kept
+        parsed and planned by the session after its first use; psycopg keeps the most recent
+        ones). Preparing only happens when the connection's ``prepare_threshold`` is set (the
+        ``DATABASES`` option, see ``kalata/settings.py``); otherwise the statement is sent
+        unprepared."""
+
+        def execute(self, query, params=None, *, prepare=True, binary=None):
+            return super().execute(query, params, prepare=prepare, binary=binary)
+
+    return PreparingCursor
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Django's query log for a prepared cursor: the statement as written, with its parameters
+    (psycopg keeps no interpolated text of a prepared statement)."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(sql, params, use_last_executed_query=False):
+            return super(CursorDebugWrapper, self).execute(sql, params)
+
+
+_PREPARING_CURSOR = None
+
+
+def prepared_cursor(connection):
+    """A cursor for the hot path's fixed statements: on PostgreSQL, one that binds parameters on
+    the server and prepares the statement (see ``PreparingCursor``), wrapped as Django wraps its
+    own cursors (database errors translated, queries logged when Django logs them); elsewhere,
+    the connection's usual cursor. Every other query keeps Django's client-side binding."""
+    global _PREPARING_CURSOR
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    if _PREPARING_CURSOR is None:
+        _PREPARING_CURSOR = _preparing_cursor_class()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = _PREPARING_CURSOR(connection.connection)
+    if connection.queries_logged:
+        return _LoggedCursor(raw, connection)
+    return connection.make_cursor(raw)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ from django.utils import timezone
 from kalata.audit.canonical import Canonical, canonical_json
 from kalata.audit.events import register_event_type
 from kalata.audit.registry import model_serializer, register_audited_model
-from kalata.audit.services import EventSpec, record_many, snapshot
+from kalata.audit.services import EventSpec, prepared_cursor, record_many, snapshot
 from kalata.elections.models import Selection
 from kalata.law.explain import fr_int
 from kalata.law.tally import (
@@ -399,6 +399,13 @@ def record_expected(sheets: Iterable[TallySheet], actor) -> int:
 # connected to these models); ``CaptureQueriesContext`` and query logging still see them. The
 # events of an operation are appended together at its end (``_Dossier.flush``), so the audit
 # chain's head stays locked only for that last statement and the commit.
+#
+# On PostgreSQL an entry is three round trips whatever the sheet: ``BEGIN`` and the locking read
+# (the sheet, what authorization needs, the contest's selections, the sheet's entries and the new
+# entry's id drawn from its sequence, in one prepared statement), then one statement with every
+# write — the entry, the sheet's columns, its votes — and the audit events (data-modifying
+# ``WITH`` clauses, ``record_many(writes=…)``), then ``COMMIT``. The sheet's ``UPDATE`` is
+# written once, with every column the operation changed.
 
 
 class _Columns:
@@ -445,6 +452,15 @@ class _Statements:
         self.round = _Columns(Round, "r", connection)
         self.election = _Columns(Election, "e", connection)
         self.entry = _Columns(DataEntry, "d", connection)
+        #: The models read by the locking statement, in the order of its columns.
+        self.columns = (
+            self.sheet,
+            self.station,
+            self.mission,
+            self.commune,
+            self.round,
+            self.election,
+        )
 
         def table(model) -> str:
             return qn(model._meta.db_table)
@@ -507,9 +523,56 @@ class _Statements:
                 f"ARRAY(SELECT sel.{col(Selection, 'code')} {ordered}) FROM ",
                 1,
             )
+        # PostgreSQL: the sheet's entries come with the locked sheet too (one array per column,
+        # in id order; read again if the sheet changed while its lock was awaited), and, for a
+        # submission, the new entry's id from the table's sequence (so that every write can
+        # wait for the last statement).
+        self.entries_in_lock = connection.vendor == "postgresql"
+        self.lock_sheet_submit = self.lock_sheet
+        self.insert_entry_with_id = ""
+        if self.entries_in_lock:
+            entry_columns = [f.column for f in DataEntry._meta.concrete_fields]
+            arrays = ", ".join(
+                f"array_agg(d.{qn(c)} ORDER BY d.{qn('id')}) AS {qn('e_' + c)}"
+                for c in entry_columns
+            )
+            picked = ", ".join(f"ent.{qn('e_' + c)}" for c in entry_columns)
+            # The entries are read on the statement's snapshot, but a sheet locked after waiting
+            # for another transaction is its newest version: ``fresh`` is false when that
+            # version is not the one of the snapshot, and the entries are then read again.
+            picked += (
+                f", s.xmin = (SELECT s2.xmin FROM {table(TallySheet)} s2 "
+                f"WHERE s2.{qn('id')} = s.{qn('id')})"
+            )
+            main_from = f" FROM {table(TallySheet)} s "
+            main_where = f"WHERE s.{qn('id')} = %s"
+            self.lock_sheet = self.lock_sheet.replace(main_from, f", {picked}{main_from}", 1)
+            self.lock_sheet = self.lock_sheet.replace(
+                main_where,
+                f"LEFT JOIN LATERAL (SELECT {arrays} FROM {table(DataEntry)} d "
+                f"WHERE d.{col(DataEntry, 'sheet')} = s.{qn('id')}) ent ON TRUE {main_where}",
+                1,
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_get_serial_sequence(%s, %s)",
+                    [DataEntry._meta.db_table, DataEntry._meta.pk.column],
+                )
+                sequence = cursor.fetchone()[0]
+            draw = ", nextval('{}'::regclass)".format(sequence.replace("'", "''"))
+            self.lock_sheet_submit = self.lock_sheet.replace(main_from, draw + main_from, 1)
+            all_fields = DataEntry._meta.concrete_fields
+            self.insert_entry_with_id = (
+                f"INSERT INTO {table(DataEntry)} ({', '.join(qn(f.column) for f in all_fields)}) "
+                f"VALUES ({', '.join(['%s'] * len(all_fields))})"
+            )
         self.insert_votes = (
             f"INSERT INTO {table(SheetVote)} ({col(SheetVote, 'sheet')}, "
             f"{col(SheetVote, 'selection')}, {col(SheetVote, 'votes')}) VALUES "
+        )
+        self.votes_from_arrays = connection.vendor == "postgresql"
+        self.insert_votes_arrays = self.insert_votes.replace(
+            " VALUES ", " SELECT %s, unnest(%s::bigint[]), unnest(%s::integer[])"
         )
         self._updates: dict[tuple[str, ...], tuple[str, list]] = {}
         self._table, self._qn = table, qn
@@ -546,33 +609,59 @@ class _Dossier:
     audit chain's head, one insert, whatever the number of events.
     """
 
-    def __init__(self, sheet: TallySheet) -> None:
+    def __init__(self, sheet: TallySheet, *, submit: bool = False) -> None:
         self.connection = connections[DEFAULT_DB_ALIAS]
         self.sql = sql = _statements(self.connection)
         self.events: list[EventSpec] = []
+        # The operation's writes that wait for its last statement (``flush``): SQL and
+        # parameters, and the sheet's columns to update (written once, with their last values).
+        self.writes: list[tuple[str, list]] = []
+        self.sheet_changes: dict[str, None] = {}
+        self.next_entry_id: int | None = None
         # Lock the sheet row only (``OF s``), and read what authorization needs with it: the
         # station and its mission or commune (the commission's area), the round and election.
         self._cursor = None
-        row = self.execute(sql.lock_sheet, [sheet.pk]).fetchone()
+        statement = sql.lock_sheet_submit if submit else sql.lock_sheet
+        row = self.execute(statement, [sheet.pk]).fetchone()
         if row is None:
             raise TallySheet.DoesNotExist("TallySheet matching query does not exist.")
         self.sheet = self._sheet_from(row)
+        end = sum(c.width for c in sql.columns)
         self._selections: list[tuple[int, str]] | None = None
         if sql.selections_in_lock:
-            self._selections = list(zip(row[-2], row[-1], strict=True))
-        # A sheet never received has no entry (the first entry sets ``first_received_at``, and
-        # discarding keeps it): one query less for most first entries.
-        never_received = (
-            self.sheet.status == Status.EXPECTED and self.sheet.first_received_at is None
-        )
-        self.entries: list[DataEntry] = [] if never_received else self._read_entries()
+            self._selections = list(zip(row[end], row[end + 1], strict=True))
+            end += 2
+        if sql.entries_in_lock:
+            fresh = row[end + sql.entry.width]
+            # Not fresh: another operation on this sheet committed while we waited for its lock.
+            self.entries: list[DataEntry] = (
+                self._entries_from(row, end) if fresh else self._read_entries()
+            )
+            end += sql.entry.width + 1
+            if submit:
+                self.next_entry_id = row[end]
+        else:
+            # A sheet never received has no entry (the first entry sets ``first_received_at``,
+            # and discarding keeps it): one query less for most first entries.
+            never_received = (
+                self.sheet.status == Status.EXPECTED and self.sheet.first_received_at is None
+            )
+            self.entries = [] if never_received else self._read_entries()
         self.votes: dict[str, int] = self._votes()
+
+    def _entries_from(self, row, start: int) -> list[DataEntry]:
+        """The entries read with the lock: one array per column (NULL when there is none)."""
+        columns = row[start : start + self.sql.entry.width]
+        if columns[0] is None:
+            return []
+        build, conn = self.sql.entry.build, self.connection
+        return [build(values, 0, conn) for values in zip(*columns, strict=True)]
 
     def _sheet_from(self, row) -> TallySheet:
         sql, conn = self.sql, self.connection
         start = 0
         parts = []
-        for columns in (sql.sheet, sql.station, sql.mission, sql.commune, sql.round, sql.election):
+        for columns in sql.columns:
             present = row[start + columns.pk_index] is not None  # None: no mission, or no commune
             parts.append(columns.build(row, start, conn) if present else None)
             start += columns.width
@@ -625,23 +714,36 @@ class _Dossier:
 
     # -- writes ------------------------------------------------------------------------------
     def execute(self, statement: str, params: list):
-        """Run a statement on the operation's cursor (one cursor for all its statements)."""
+        """Run a statement on the operation's cursor (one cursor for all its statements; on
+        PostgreSQL a prepared one: the statements of the hot path are few and fixed)."""
         if self._cursor is None:
-            self._cursor = self.connection.cursor()
+            self._cursor = prepared_cursor(self.connection)
         self._cursor.execute(statement, params)
         return self._cursor
 
     def save_sheet(self, *names: str) -> None:
-        """``UPDATE`` the sheet's columns ``names`` (what ``save(update_fields=…)`` does)."""
-        statement, fields = self.sql.update_sheet(names)
+        """``UPDATE`` the sheet's columns ``names`` (what ``save(update_fields=…)`` does), in
+        the operation's last statement (``flush``), with their values at that moment."""
+        self.sheet_changes.update(dict.fromkeys(names))
+
+    def _sheet_update(self) -> tuple[str, list]:
+        statement, fields = self.sql.update_sheet(tuple(self.sheet_changes))
         sheet, conn = self.sheet, self.connection
         params = [f.get_db_prep_save(getattr(sheet, f.attname), conn) for f in fields]
-        self.execute(statement, [*params, sheet.pk])
+        return statement, [*params, sheet.pk]
 
     def insert_entry(self, entry: DataEntry) -> None:
-        """``INSERT`` a new entry (what ``entry.save()`` does) and keep it in the dossier."""
+        """``INSERT`` a new entry (what ``entry.save()`` does) and keep it in the dossier (on
+        PostgreSQL in the operation's last statement, with the id drawn with the lock)."""
         conn = self.connection
-        if not self.sql.returning:  # pragma: no cover - SQLite >= 3.35 and PostgreSQL return ids
+        if self.next_entry_id is not None:
+            entry.pk, self.next_entry_id = self.next_entry_id, None
+            fields = DataEntry._meta.concrete_fields
+            params = [f.get_db_prep_save(f.pre_save(entry, True), conn) for f in fields]
+            self.writes.append((self.sql.insert_entry_with_id, params))
+            entry._state.adding = False
+            entry._state.db = conn.alias
+        elif not self.sql.returning:  # pragma: no cover - SQLite >= 3.35 and PostgreSQL
             entry.save(force_insert=True)
         else:
             params = [
@@ -657,9 +759,15 @@ class _Dossier:
         rows = [(self.sheet.pk, pk, votes[code]) for pk, code in self.selections]
         if not rows:  # pragma: no cover - a contest has at least one selection
             return
-        self.execute(
-            self.sql.insert_votes + ", ".join(["(%s, %s, %s)"] * len(rows)),
-            [value for row in rows for value in row],
+        if self.sql.votes_from_arrays:  # one statement text whatever the number of candidates
+            params = [self.sheet.pk, [pk for _, pk, _ in rows], [n for _, _, n in rows]]
+            self.writes.append((self.sql.insert_votes_arrays, params))
+            return
+        self.writes.append(
+            (
+                self.sql.insert_votes + ", ".join(["(%s, %s, %s)"] * len(rows)),
+                [value for row in rows for value in row],
+            )
         )
 
     def record(self, event_type, user, obj, before, after, reason: str = "") -> None:
@@ -670,13 +778,17 @@ class _Dossier:
         )
 
     def flush(self) -> None:
-        """Append the queued events (the end of the operation's writes)."""
+        """The operation's waiting writes and its queued events, together (one statement on
+        PostgreSQL): the end of the operation's writes."""
         if self._cursor is not None:
             self._cursor.close()
             self._cursor = None
-        if self.events:
-            record_many(self.events)
-            self.events = []
+        writes = self.writes
+        if self.sheet_changes:
+            writes.append(self._sheet_update())
+        if self.events or writes:
+            record_many(self.events, writes=writes)
+        self.events, self.writes, self.sheet_changes = [], [], {}
 
 
 def _outcome(report: TallyReport, blocked: Action, warnings: Action, agreed: Action) -> Action:
@@ -851,7 +963,7 @@ def _replay(existing: DataEntry, sheet: TallySheet, user, data: dict) -> EntryRe
 
 
 def _submit(sheet: TallySheet, user, data: dict, key: str | None) -> EntryResult:
-    d = _Dossier(sheet)
+    d = _Dossier(sheet, submit=True)
     result = _submit_to(d, user, data, key)
     d.flush()
     return result

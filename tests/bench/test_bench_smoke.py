@@ -42,6 +42,8 @@ def test_quick_recompute_prints_each_figure_with_its_baseline(tmp_path):
         assert f"recompute {label}: tabulate (target figure), absolute" in text
         assert f"recompute {label}: tabulate + as_dict (information)" in text
         assert f"recompute {label}: peak RSS (tabulate runs)" in text
+        assert f"recompute {label}: tabulate after one sheet changed (information)" in text
+        assert f"recompute {label}: first call of a process, reads every row (information)" in text
     # The closing table, with its columns.
     assert "figure" in text and "baseline" in text and "target" in text and "result" in text
 
@@ -51,7 +53,7 @@ def test_quick_recompute_prints_each_figure_with_its_baseline(tmp_path):
     assert set(data["backends"]) == {"sqlite"}
     assert data["machine"]["nproc"] >= 1
     rows = [f for f in data["figures"] if f["benchmark"] == "recompute"]
-    assert len(rows) == 8 and all(f["backend"] == "sqlite" for f in rows)
+    assert len(rows) == 12 and all(f["backend"] == "sqlite" for f in rows)
     timed = [f for f in rows if f["unit"] == "s"]
     assert all(f["value"] > 0 for f in timed)
     assert all(f["result"] in ("PASS", "FAIL") for f in rows if "absolute" in f["figure"])
