@@ -346,6 +346,23 @@ def _hash_parts(fields: dict) -> tuple[bytes, bytes, bytes] | None:
     return p0.encode("utf-8"), p1.encode("utf-8"), p2.encode("utf-8")
 
 
+def _event_values(fields: dict, seq: int, prev_hash: str, digest: str) -> tuple:
+    """An event's column values, in the order of the audit table's insert."""
+    return (
+        seq,
+        fields["timestamp"],
+        fields["actor"],
+        fields["event_type"],
+        fields["object_model"],
+        fields["object_pk"],
+        fields["before"],
+        fields["after"],
+        fields["reason"],
+        prev_hash,
+        digest,
+    )
+
+
 def _chain(rows: list[dict], seq: int, prev_hash: str) -> list[tuple]:
     """Number and hash ``rows`` after the head ``(seq, prev_hash)``: one value tuple each."""
     out = []
@@ -363,21 +380,7 @@ def _chain(rows: list[dict], seq: int, prev_hash: str) -> list[tuple]:
             fields["reason"],
             prev_hash,
         )
-        out.append(
-            (
-                seq,
-                fields["timestamp"],
-                fields["actor"],
-                fields["event_type"],
-                fields["object_model"],
-                fields["object_pk"],
-                fields["before"],
-                fields["after"],
-                fields["reason"],
-                prev_hash,
-                digest,
-            )
-        )
+        out.append(_event_values(fields, seq, prev_hash, digest))
         prev_hash = digest
     return out
 
@@ -575,19 +578,7 @@ def _append_on_server(
     if len(chained) != len(rows):  # pragma: no cover - one row per event, or none at all
         raise AuditError("Ajout au journal d'audit incomplet : la transaction est annulée.")
     return [
-        (
-            seq,
-            fields["timestamp"],
-            fields["actor"],
-            fields["event_type"],
-            fields["object_model"],
-            fields["object_pk"],
-            fields["before"],
-            fields["after"],
-            fields["reason"],
-            prev_hash,
-            digest,
-        )
+        _event_values(fields, seq, prev_hash, digest)
         for fields, (seq, prev_hash, digest) in zip(rows, chained, strict=True)
     ]
 

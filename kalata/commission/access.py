@@ -76,6 +76,19 @@ def allowed(request, action: str, target, *, election=None) -> bool:
     return bool(authorizer(request).can(action, target, election=election))
 
 
+def area_or_404(rnd: Round, unit_code: str):
+    """The centralisation commission's area ``unit_code`` of ``rnd``'s election, or 404."""
+    from kalata.commission import services
+
+    try:
+        return services.commission_area(rnd.election, unit_code)
+    except LookupError:
+        raise Http404(
+            _("Aucune commission de centralisation « %(code)s » pour ce scrutin.")
+            % {"code": unit_code}
+        ) from None
+
+
 def round_or_404(code: str) -> Round:
     try:
         return get_round(code)

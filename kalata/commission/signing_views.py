@@ -24,8 +24,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from kalata.accounts.permissions import Action
-from kalata.commission import services, signing
-from kalata.commission.access import allowed, authorizer, commission_view, need, round_or_404
+from kalata.commission import signing
+from kalata.commission.access import (
+    allowed,
+    area_or_404,
+    authorizer,
+    commission_view,
+    need,
+    round_or_404,
+)
 from kalata.commission.documents import render_summary_pdf, summary_data
 from kalata.commission.models import SummarySignature
 from kalata.elections.models import Round
@@ -34,16 +41,6 @@ from kalata.law.explain import LawError
 
 #: Blank lines for members not listed by the application (another member of the commission).
 EXTRA_LINES = 2
-
-
-def _area_or_404(rnd: Round, unit_code: str) -> services.CommissionArea:
-    try:
-        return services.commission_area(rnd.election, unit_code)
-    except LookupError:
-        raise Http404(
-            _("Aucune commission de centralisation « %(code)s » pour ce scrutin.")
-            % {"code": unit_code}
-        ) from None
 
 
 class SignatureForm(forms.Form):
@@ -176,7 +173,7 @@ def with_signature(rnd: Round, area, data: dict) -> dict:
 @require_http_methods(["GET", "POST"])
 def sign_view(request, round_code: str, unit_code: str):
     rnd = round_or_404(round_code)
-    area = _area_or_404(rnd, unit_code)
+    area = area_or_404(rnd, unit_code)
     need(request, Action.SIGN_COLLATION, area.unit, election=rnd)
     data = summary_data(rnd, area)
     form = None
@@ -237,7 +234,7 @@ def sign_view(request, round_code: str, unit_code: str):
 @commission_view
 def signed_pdf(request, round_code: str, unit_code: str, version: int):
     rnd = round_or_404(round_code)
-    area = _area_or_404(rnd, unit_code)
+    area = area_or_404(rnd, unit_code)
     need(request, Action.VIEW_MINUTES, area.unit, election=rnd)
     signature = (
         SummarySignature.objects.select_related("signed_by")

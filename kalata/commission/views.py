@@ -35,6 +35,7 @@ from kalata.accounts.permissions import ROLE_LABELS, visible_sheets
 from kalata.commission import services
 from kalata.commission.access import (
     allowed,
+    area_or_404,
     authorizer,
     commission_view,
     need,
@@ -1047,20 +1048,10 @@ def observation_view(request, round_code: str, contest_code: str, station_code: 
 # --------------------------------------------------------------------------------------------
 
 
-def _area_or_404(rnd: Round, unit_code: str) -> services.CommissionArea:
-    try:
-        return services.commission_area(rnd.election, unit_code)
-    except LookupError:
-        raise Http404(
-            _("Aucune commission de centralisation « %(code)s » pour ce scrutin.")
-            % {"code": unit_code}
-        ) from None
-
-
 @commission_view
 def summary_view(request, round_code: str, unit_code: str):
     rnd = round_or_404(round_code)
-    area = _area_or_404(rnd, unit_code)
+    area = area_or_404(rnd, unit_code)
     need(request, "view_minutes", area.unit, election=rnd)
     data = summary_data(rnd, area)
     return render(
@@ -1086,7 +1077,7 @@ def summary_view(request, round_code: str, unit_code: str):
 @commission_view
 def summary_pdf(request, round_code: str, unit_code: str):
     rnd = round_or_404(round_code)
-    area = _area_or_404(rnd, unit_code)
+    area = area_or_404(rnd, unit_code)
     need(request, "view_minutes", area.unit, election=rnd)
     pdf = render_summary_pdf(with_signature(rnd, area, summary_data(rnd, area)))
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -1100,7 +1091,7 @@ def summary_pdf(request, round_code: str, unit_code: str):
 @require_POST
 def summary_observation(request, round_code: str, unit_code: str):
     rnd = round_or_404(round_code)
-    area = _area_or_404(rnd, unit_code)
+    area = area_or_404(rnd, unit_code)
     need(request, "record_observation", area.unit, election=rnd)
     form = ObservationForm(request.POST)
     if form.is_valid():

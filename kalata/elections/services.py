@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Count, Q, Sum
 
 from kalata.audit.events import ELECTION_CREATED, register_event_type
@@ -76,6 +76,47 @@ CONSTITUENCY_ARTICLE = {
 
 _SELECTION_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$")
 _BULK = 2000
+
+
+def _insert_new(objs: Sequence) -> None:
+    """``bulk_create(objs, batch_size=_BULK)`` for new rows of one model, faster on SQLite.
+
+    On SQLite it does what ``bulk_create`` does for rows without signals, database defaults or
+    conflicts (each field's ``pre_save`` and ``get_db_prep_save``, multi-row ``INSERT …
+    RETURNING`` the primary keys, set on the objects) without the per-value query compilation
+    that makes up half its cost for the ten thousand stations and minutes of a national
+    election. Elsewhere (PostgreSQL inserts with ``UNNEST``, faster still) and where the
+    database cannot return the keys of a multi-row insert: ``bulk_create`` itself."""
+    if not objs:
+        return
+    model = type(objs[0])
+    conn = connections[router.db_for_write(model)]
+    if conn.vendor != "sqlite" or not conn.features.can_return_rows_from_bulk_insert:
+        model._default_manager.bulk_create(objs, batch_size=_BULK)
+        return
+    opts = model._meta
+    fields = [f for f in opts.concrete_fields if not f.primary_key]
+    quote = conn.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    head = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES "
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    returning = f" RETURNING {quote(opts.pk.column)}"
+    size = max(1, min(_BULK, conn.ops.bulk_batch_size(fields, objs)))
+    with conn.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            chunk = objs[start : start + size]
+            params = []
+            for obj in chunk:
+                if obj.pk is not None or type(obj) is not model:
+                    raise ValueError("_insert_new: new rows of one model only")
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                params += [f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields]
+            cursor.execute(head + ", ".join([row] * len(chunk)) + returning, params)
+            keys = cursor.fetchall()
+            for obj, (pk,) in zip(chunk, keys, strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = conn.alias
 
 
 def _error(code: str, message: str, articles: Sequence[str] = (), field: str | None = None, **d):
@@ -551,7 +592,7 @@ def create_stations(election: Election, electors_by_unit: Mapping[str, int], act
         ),
     )
     with transaction.atomic():
-        PollingStation.objects.bulk_create(stations, batch_size=_BULK)
+        _insert_new(stations)
         record(
             STATIONS_CREATED,
             actor,
@@ -1055,7 +1096,7 @@ def open_round(round_: Round, actor) -> RoundOpened:
     from kalata.results.entry import record_expected
 
     with transaction.atomic():
-        TallySheet.objects.bulk_create(sheets, batch_size=_BULK)
+        _insert_new(sheets)
         # Each sheet is an audited row (``results.tallysheet``): its creation is recorded
         # (``tally.expected``), or ``kalata audit verify`` would report it written outside the log.
         record_expected(sheets, actor)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from kalata.law.eligibility import Eligibility, Reason
+from kalata.law.eligibility import Eligibility, Reason, Reasoned
 from kalata.law.explain import LawError, Step, fr_date
 
 
@@ -218,7 +218,7 @@ def member_may_sit(member: CommissionMember, kind: CommissionKind | str) -> Elig
 
 
 @dataclass(frozen=True)
-class CompositionCheck:
+class CompositionCheck(Reasoned):
     """The verdict on a commission's composition: ``valid`` and the reasons, in order."""
 
     kind: CommissionKind
@@ -229,18 +229,6 @@ class CompositionCheck:
     @property
     def valid(self) -> bool:
         return not any(r.blocking for r in self.reasons)
-
-    @property
-    def blocking(self) -> tuple[Reason, ...]:
-        return tuple(r for r in self.reasons if r.blocking)
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(r.code for r in self.reasons)
-
-    @property
-    def steps(self) -> tuple[Step, ...]:
-        return tuple(r.as_step() for r in self.reasons)
 
     def as_dict(self) -> dict:
         return {

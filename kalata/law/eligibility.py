@@ -77,21 +77,15 @@ class Reason:
         return Step(self.text_fr, self.articles)
 
 
-@dataclass(frozen=True)
-class Eligibility:
-    """The outcome of an eligibility predicate: ``eligible`` and the reasons, in order."""
+class Reasoned:
+    """What every result made of ``reasons`` (a tuple of ``Reason``) offers: the blocking
+    reasons, the codes and the French steps, in order."""
 
-    eligible: bool
     reasons: tuple[Reason, ...]
-
-    @classmethod
-    def of(cls, reasons: Iterable[Reason]) -> Eligibility:
-        reasons = tuple(reasons)
-        return cls(eligible=not any(r.blocking for r in reasons), reasons=reasons)
 
     @property
     def blocking(self) -> tuple[Reason, ...]:
-        """The grounds of ineligibility (empty when eligible)."""
+        """The blocking grounds (empty when nothing blocks)."""
         return tuple(r for r in self.reasons if r.blocking)
 
     @property
@@ -101,6 +95,19 @@ class Eligibility:
     @property
     def steps(self) -> tuple[Step, ...]:
         return tuple(r.as_step() for r in self.reasons)
+
+
+@dataclass(frozen=True)
+class Eligibility(Reasoned):
+    """The outcome of an eligibility predicate: ``eligible`` and the reasons, in order."""
+
+    eligible: bool
+    reasons: tuple[Reason, ...]
+
+    @classmethod
+    def of(cls, reasons: Iterable[Reason]) -> Eligibility:
+        reasons = tuple(reasons)
+        return cls(eligible=not any(r.blocking for r in reasons), reasons=reasons)
 
     def as_dict(self) -> dict:
         return {"eligible": self.eligible, "reasons": [r.as_dict() for r in self.reasons]}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import TypeVar
 
-from kalata.law.eligibility import Reason
+from kalata.law.eligibility import Reason, Reasoned
 from kalata.law.explain import LawError, Step, fr_int
 
 T = TypeVar("T")
@@ -236,7 +236,7 @@ def booths_required(registered: int) -> BoothCount:
 
 
 @dataclass(frozen=True)
-class Check:
+class Check(Reasoned):
     """The result of a check: ``ok`` (no blocking reason) and the reasons that explain it."""
 
     ok: bool
@@ -246,18 +246,6 @@ class Check:
     def of(cls, reasons: Sequence[Reason]) -> Check:
         reasons = tuple(reasons)
         return cls(ok=not any(r.blocking for r in reasons), reasons=reasons)
-
-    @property
-    def blocking(self) -> tuple[Reason, ...]:
-        return tuple(r for r in self.reasons if r.blocking)
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(r.code for r in self.reasons)
-
-    @property
-    def steps(self) -> tuple[Step, ...]:
-        return tuple(r.as_step() for r in self.reasons)
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "reasons": [r.as_dict() for r in self.reasons]}

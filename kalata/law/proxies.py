@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from kalata.law.eligibility import Eligibility, Reason
-from kalata.law.explain import LawError, Step
+from kalata.law.eligibility import Eligibility, Reason, Reasoned
+from kalata.law.explain import LawError
 
 MAX_PROXIES_PER_HOLDER = 2  # Art. 96
 
@@ -114,7 +114,7 @@ class Proxy:
 
 
 @dataclass(frozen=True)
-class ProxyDecision:
+class ProxyDecision(Reasoned):
     """Whether a proxy may be used at an election, with the reasons.
 
     ``valid``: ``True``, ``False``, or ``None`` when only an Art. 96 tie (two proxies drawn up at
@@ -128,18 +128,6 @@ class ProxyDecision:
     reasons: tuple[Reason, ...]
     rank: int | None = None
     tie: bool = False
-
-    @property
-    def blocking(self) -> tuple[Reason, ...]:
-        return tuple(r for r in self.reasons if r.blocking)
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(r.code for r in self.reasons)
-
-    @property
-    def steps(self) -> tuple[Step, ...]:
-        return tuple(r.as_step() for r in self.reasons)
 
     def as_dict(self) -> dict:
         return {

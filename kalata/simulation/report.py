@@ -146,6 +146,15 @@ def _regions(final: list[dict]) -> list[dict]:
     return out
 
 
+def _nation_only(results: dict) -> dict:
+    """A proclaimed snapshot reduced to its national level: what the report compares (the
+    regions', cercles' and communes' differences are left to ``kalata results compare``)."""
+    contests = [
+        {**c, "levels": {"nation": c["levels"].get("nation", [])}} for c in results["contests"]
+    ]
+    return {**results, "contests": contests}
+
+
 def _comparison(provisional: dict, final: dict, kind: str) -> dict:
     """Provisional vs final: national differences and decisions that changed."""
     from kalata.results.proclamation import compare
@@ -153,7 +162,7 @@ def _comparison(provisional: dict, final: dict, kind: str) -> dict:
     changed_decisions = []
     by_selection: dict[str, dict] = {}
     for scope, prov in provisional.items():
-        comparison = compare(prov, final[scope])
+        comparison = compare(_nation_only(prov), _nation_only(final[scope]))
         for contest in comparison.contests:
             if contest["outcome"]["changed"]:
                 changed_decisions.append(contest["code"])

@@ -403,7 +403,11 @@ class Simulation:
 
         username = f"{self.prefix}.{name}"
         actor = getattr(self, "admin", None)
-        user = get_user_model().objects.filter(username=username).first()
+        existing = getattr(self, "_existing_users", None)
+        if existing is None:
+            user = get_user_model().objects.filter(username=username).first()
+        else:
+            user = existing.get(username)
         if user is None:
             user = create_user(username, actor=actor)
         election = None if role == "admin" else getattr(self, "election", None)
@@ -415,7 +419,9 @@ class Simulation:
         return user
 
     def _accounts(self) -> None:
-        from kalata.accounts.models import Role
+        from django.contrib.auth import get_user_model
+        from django.db import transaction
+
         from kalata.elections.models import PollingStation
         from kalata.results.proclamation import communal_scopes
         from kalata.territory.models import Cercle, Mission, Region
@@ -435,6 +441,20 @@ class Simulation:
         regions = Region.objects.in_bulk(field_name="code")
         missions = Mission.objects.in_bulk(field_name="code")
         self.say(f"Comptes des {len(keys | presidents_only)} commissions de centralisation…")
+        # The accounts of a simulation interrupted and run again, in one query; the accounts
+        # are then created and granted one by one through the audited services, in a single
+        # transaction (all the commissions' accounts, or none).
+        users = get_user_model().objects.filter(username__startswith=f"{self.prefix}.")
+        self._existing_users = {u.get_username(): u for u in users}
+        try:
+            with transaction.atomic():
+                self._commission_accounts(keys, presidents_only, cercles, regions, missions)
+        finally:
+            self._existing_users = None
+
+    def _commission_accounts(self, keys, presidents_only, cercles, regions, missions) -> None:
+        from kalata.accounts.models import Role
+
         for key in sorted(keys | presidents_only):
             if key in missions:
                 scope, label = {"mission": missions[key]}, missions[key].name

@@ -709,3 +709,38 @@ def test_every_write_is_in_an_intact_audit_chain(territory):
     report = verify()
     assert report.ok, report.lines_fr()
     assert not any("inconnus" in w for w in report.warnings)
+
+
+@pytest.mark.article("71")
+def test_stations_and_minutes_written_in_bulk_read_back_as_the_orm_writes_them(territory):
+    """Stations and expected minutes are inserted in bulk (plain multi-row ``INSERT`` on
+    SQLite): every column holds what ``bulk_create`` would store, the objects carry their
+    database ids, and the audit log (one ``tally.expected`` per sheet, with its state)
+    verifies."""
+    setup = _create("presidential")
+    services.add_presidential_candidates(setup.round, _candidates(2), actor="awa")
+    services.create_stations(setup.election, {"CM010101": 1500, "AMB-CI-ABIDJAN": 800}, "awa")
+    stations = list(
+        PollingStation.objects.filter(election=setup.election)
+        .order_by("code")
+        .values_list("code", "number", "name", "registered", "commune__code", "mission__code")
+    )
+    assert stations == [
+        ("AMB-CI-ABIDJAN-BV001", 1, "Bureau n°1", 400, None, "AMB-CI-ABIDJAN"),
+        ("AMB-CI-ABIDJAN-BV002", 2, "Bureau n°2", 400, None, "AMB-CI-ABIDJAN"),
+        ("CM010101-BV001", 1, "Bureau n°1", 500, "CM010101", None),
+        ("CM010101-BV002", 2, "Bureau n°2", 500, "CM010101", None),
+        ("CM010101-BV003", 3, "Bureau n°3", 500, "CM010101", None),
+    ]
+    opened = services.open_round(setup.round, "awa")
+    assert opened.sheets == 5
+    sheets = TallySheet.objects.filter(round=setup.round)
+    assert sheets.count() == 5
+    for sheet in sheets:
+        assert sheet.status == TallySheet.Status.EXPECTED and sheet.version == 0
+        assert sheet.figures is None and sheet.check_codes == [] and not sheet.annulled
+        assert sheet.registered is None and sheet.first_received_at is None
+        assert not sheet.image and sheet.image_sha256 == ""
+    expected = AuditEvent.objects.filter(event_type="tally.expected")
+    assert sorted(int(e.object_pk) for e in expected) == sorted(s.pk for s in sheets)
+    assert verify().ok
