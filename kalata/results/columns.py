@@ -281,6 +281,7 @@ class RoundColumns:
         self.lock = threading.Lock()
         self.sheet_votes: dict[int, tuple[tuple[int, int], ...]] = {}
         self.sheet_figures: dict[int, tuple[int, int, int, int]] = {}
+        self._foreign: dict[int, int] = {}  # vote rows left out, by sheet (see Minutes)
         self.minutes = self._read_all(rows)
 
     # -- reading ------------------------------------------------------------------------------
@@ -336,20 +337,14 @@ class RoundColumns:
         ).reshape(n, 4)
         v_row, v_col, v_n = [], [], []
         foreign = 0
-        sheet_row, sel_pos, sheet_contest = ref.sheet_row, ref.sel_pos, ref.sheet_contest
+        self._foreign = {}
         for sid, pairs in self.sheet_votes.items():
-            row = sheet_row.get(sid)
-            if row is None:
-                continue
-            ci = sheet_contest[row]
-            for selection_id, votes in pairs:
-                pos = sel_pos.get(selection_id)
-                if pos is None or pos[0] != ci:
-                    foreign += 1
-                    continue
-                v_row.append(row)
-                v_col.append(pos[1])
-                v_n.append(votes)
+            row = ref.sheet_row.get(sid)
+            if row is not None:
+                count = self._vote_entries(row, pairs, v_row, v_col, v_n)
+                if count:
+                    self._foreign[sid] = count
+                foreign += count
         return Minutes(
             state=state,
             status=status,
@@ -359,6 +354,55 @@ class RoundColumns:
             vote_col=np.array(v_col, dtype=np.int64),
             vote_n=np.array(v_n, dtype=np.int64),
             foreign_votes=foreign,
+        )
+
+    def _vote_entries(self, row: int, pairs, v_row: list, v_col: list, v_n: list) -> int:
+        """Append the vote rows of the sheet at ``row``; return how many were left out because
+        their selection is not of the sheet's contest."""
+        ref = self.reference
+        ci = ref.sheet_contest[row]
+        foreign = 0
+        for selection_id, votes in pairs:
+            pos = ref.sel_pos.get(selection_id)
+            if pos is None or pos[0] != ci:
+                foreign += 1
+                continue
+            v_row.append(row)
+            v_col.append(pos[1])
+            v_n.append(votes)
+        return foreign
+
+    def _patch(self, changed: list[int], states: dict[int, tuple]) -> Minutes:
+        """The current minutes with the rows of the ``changed`` sheets replaced (new arrays)."""
+        ref, old = self.reference, self.minutes
+        rows = np.array([ref.sheet_row[sid] for sid in changed], dtype=np.int64)
+        state = list(old.state)
+        status, annulled, figures = old.status.copy(), old.annulled.copy(), old.figures.copy()
+        for sid, row in zip(changed, rows.tolist(), strict=True):
+            st = states[sid]
+            state[row] = st
+            status[row] = _STATUS_CODES.get(st[0], -1)
+            annulled[row] = st[2]
+            figures[row] = self.sheet_figures.get(sid, (0, 0, 0, 0))
+        keep = ~np.isin(old.vote_row, rows)
+        dropped_foreign = sum(self._foreign.pop(sid, 0) for sid in changed)
+        v_row, v_col, v_n = [], [], []
+        added_foreign = 0
+        for sid, row in zip(changed, rows.tolist(), strict=True):
+            pairs = self.sheet_votes.get(sid, ())
+            count = self._vote_entries(row, pairs, v_row, v_col, v_n)
+            if count:
+                self._foreign[sid] = count
+            added_foreign += count
+        return Minutes(
+            state=tuple(state),
+            status=status,
+            annulled=annulled,
+            figures=figures,
+            vote_row=np.concatenate([old.vote_row[keep], np.array(v_row, dtype=np.int64)]),
+            vote_col=np.concatenate([old.vote_col[keep], np.array(v_col, dtype=np.int64)]),
+            vote_n=np.concatenate([old.vote_n[keep], np.array(v_n, dtype=np.int64)]),
+            foreign_votes=old.foreign_votes - dropped_foreign + added_foreign,
         )
 
     def refresh(self) -> None:
@@ -406,7 +450,7 @@ class RoundColumns:
                         self.sheet_votes[sid] = tuple(votes[sid])
                     else:
                         self.sheet_votes.pop(sid, None)
-        self.minutes = self._build(states)
+        self.minutes = self._patch(changed, states)
 
     # -- computing ----------------------------------------------------------------------------
 

@@ -155,3 +155,35 @@ def test_inside_a_transaction_nothing_is_kept_and_a_rollback_leaves_no_trace(pre
 
     assert tabulate(pres.round).as_dict() == before
     assert_equal_to_recount(tabulate(pres.round), pres.round, "NATION")
+
+
+@pytest.mark.article("141")
+def test_a_sheet_made_definitive_as_the_services_do_is_read_alone(pres):
+    first = tabulate(pres.round)
+    kept = columns._cache[pres.round.id]
+    reference, revision = kept.reference, _revision()
+    sheet = TallySheet.objects.get(round=pres.round, station__code="CM020101-BV003")
+    votes = {"C01": 120, "C02": 80, "C03": 50, "C04": 30, "C05": 15, "C06": 5}
+    # As the entry services write it: status, figures and a new version in one update, then
+    # the vote rows inserted; no reference data touched.
+    TallySheet.objects.filter(pk=sheet.pk).update(
+        status=TallySheet.Status.DEFINITIVE,
+        version=F("version") + 1,
+        registered=700,
+        voters=310,
+        envelopes=310,
+        null_ballots=10,
+        valid_votes=300,
+    )
+    selections = {s.code: s for s in Selection.objects.filter(contest=sheet.contest)}
+    SheetVote.objects.bulk_create(
+        SheetVote(sheet=sheet, selection=selections[code], votes=n) for code, n in votes.items()
+    )
+    assert _revision() == revision
+    after = tabulate(pres.round)
+    assert columns._cache[pres.round.id] is kept and kept.reference is reference
+    assert_equal_to_recount(after, pres.round, "NATION")
+    total, before = after.contest("NATION").total, first.contest("NATION").total
+    assert total.valid_votes == before.valid_votes + 300
+    assert total.votes["C01"] == before.votes["C01"] + 120
+    assert after.warnings == ()
